@@ -1,0 +1,3 @@
+from biascmp.cli import main
+
+main()

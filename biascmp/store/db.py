@@ -1,0 +1,214 @@
+"""Opening the DuckDB file: path resolution, a writer lock, migrations and transactions.
+
+One writer at a time: a writer takes an exclusive ``flock`` on ``<db>.lock`` before DuckDB opens
+the file, so a second writer gets a clear "database is in use" error (or waits with
+``wait=True``) instead of a DuckDB lock error. Readers open the file read-only and need no lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import importlib
+import os
+import pkgutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from biascmp.errors import DatabaseBusy, DatabaseError
+
+DEFAULT_DB = "biascmp.duckdb"
+
+
+def resolve_db_path(db: str | os.PathLike | None) -> Path:
+    """``--db``, else ``$BIASCMP_DB``, else ``./biascmp.duckdb``."""
+    return Path(db or os.environ.get("BIASCMP_DB") or DEFAULT_DB)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Every shipped migration as ``(number, name, sql)``, in number order."""
+    from biascmp.store import migrations as pkg
+
+    found = []
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if not (info.name.startswith("m") and info.name[1:4].isdigit()):
+            continue
+        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        found.append((int(info.name[1:4]), info.name, module.SQL))
+    return sorted(found)
+
+
+def _statements(sql: str) -> list[str]:
+    return [s.strip() for s in sql.split(";") if s.strip()]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations this database lacks, each in its own transaction. Returns names."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations("
+        "version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+    )
+    done = {v for (v,) in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for number, name, sql in migrations():
+        if number in done:
+            continue
+        with transaction(con):
+            for statement in _statements(sql):
+                con.execute(statement)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, current_timestamp)", [number, name]
+            )
+        applied.append(name)
+    return applied
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """BEGIN ... COMMIT, or ROLLBACK on any exception (which is re-raised)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+@dataclass
+class Store:
+    """An open database: the DuckDB connection plus the writer lock it holds (if any)."""
+
+    path: Path
+    con: duckdb.DuckDBPyConnection
+    read_only: bool
+    _lock_fd: int | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.con.close()
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _take_lock(path: Path, wait: bool, timeout: float) -> int:
+    lock_path = str(path) + ".lock"
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise DatabaseError(str(path), f"cannot create lock file ({err.strerror})") from err
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except OSError as err:
+            if err.errno not in (errno.EAGAIN, errno.EACCES):
+                os.close(fd)
+                raise DatabaseError(str(path), f"cannot lock ({err.strerror})") from err
+            if not wait or time.monotonic() >= deadline:
+                os.close(fd)
+                raise DatabaseBusy(
+                    str(path),
+                    "database is in use by another biascmp process (use --wait to wait for it)",
+                ) from None
+            time.sleep(0.2)
+
+
+def _duckdb_reason(err: Exception) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    low = text.lower()
+    if "lock" in low:
+        return "database is in use by another process"
+    if "not a valid duckdb" in low or "corrupt" in low or "invalid" in low and "file" in low:
+        return f"not a valid biascmp/DuckDB database ({text})"
+    if "read-only" in low or "permission" in low or "readonly" in low:
+        return f"cannot write to the database ({text})"
+    return text
+
+
+def open_store(
+    db: str | os.PathLike | None = None,
+    *,
+    read_only: bool = False,
+    wait: bool = False,
+    timeout: float = 600.0,
+) -> Store:
+    """Open (and for writers create and migrate) the database.
+
+    Readers get a read-only DuckDB connection: queries cannot modify the file. A reader on a
+    path that does not exist is an error, never a new empty database.
+    """
+    path = resolve_db_path(db)
+    if read_only:
+        if not path.exists():
+            raise DatabaseError(str(path), "no such database (run `biascmp ingest` first)")
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+        except (duckdb.Error, OSError) as err:
+            raise DatabaseError(str(path), _duckdb_reason(err)) from err
+        return Store(path, con, True)
+    if path.parent and not path.parent.exists():
+        raise DatabaseError(str(path), f"folder {path.parent} does not exist")
+    fd = _take_lock(path, wait, timeout)
+    try:
+        con = duckdb.connect(str(path))
+    except (duckdb.Error, OSError) as err:
+        os.close(fd)
+        raise DatabaseError(str(path), _duckdb_reason(err)) from err
+    store = Store(path, con, False, fd)
+    try:
+        migrate(con)
+    except (duckdb.Error, OSError) as err:
+        store.close()
+        raise DatabaseError(str(path), _duckdb_reason(err)) from err
+    return store
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def embedding_dim(con: duckdb.DuckDBPyConnection) -> int | None:
+    value = get_meta(con, "embedding_dim")
+    return int(value) if value else None
+
+
+def ensure_embedding_columns(store: Store, model_id: str, dim: int) -> None:
+    """Bind the database to one embedding model: add ``FLOAT[dim]`` columns the first time;
+    refuse a different model later (vectors of two models are not comparable)."""
+    con = store.con
+    stored_model = get_meta(con, "embedding_model")
+    if stored_model is None:
+        con.execute(f"ALTER TABLE articles ADD COLUMN embedding FLOAT[{int(dim)}]")
+        con.execute(f"ALTER TABLE sentences ADD COLUMN embedding FLOAT[{int(dim)}]")
+        con.execute(
+            "CREATE TABLE embedding_cache(model VARCHAR, text_hash VARCHAR, "
+            f"embedding FLOAT[{int(dim)}], PRIMARY KEY (model, text_hash))"
+        )
+        set_meta(con, "embedding_model", model_id)
+        set_meta(con, "embedding_dim", str(int(dim)))
+        return
+    if stored_model != model_id:
+        raise DatabaseError(
+            str(store.path),
+            f"holds embeddings of model {stored_model!r}, not {model_id!r}; use another --db",
+        )

@@ -1,0 +1,106 @@
+"""The store: migrations, the writer lock, read-only SQL, clear errors on bad database files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from biascmp.cli import app
+from biascmp.errors import DatabaseBusy, DatabaseError
+from biascmp.store.db import migrations, open_store, transaction
+
+runner = CliRunner()
+
+
+def make_db(path):
+    with open_store(path) as store:
+        store.con.execute(
+            "INSERT INTO articles (article_id, outlet, text, clean_text, content_hash) "
+            "VALUES ('a1', 'Outlet One', 'raw', 'clean', 'h1')"
+        )
+    return path
+
+
+def test_migrations_are_recorded_in_order(tmp_path):
+    db = tmp_path / "m.duckdb"
+    with open_store(db) as store:
+        rows = store.con.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
+    assert [r[0] for r in rows] == [m[0] for m in migrations()]
+    assert rows[0] == (1, "m001_core")
+    # reopening applies nothing twice
+    with open_store(db) as store:
+        assert store.con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(rows)
+
+
+def test_transaction_rolls_back_on_error(tmp_path):
+    db = make_db(tmp_path / "t.duckdb")
+    with open_store(db) as store:
+        with pytest.raises(RuntimeError):
+            with transaction(store.con):
+                store.con.execute("DELETE FROM articles")
+                raise RuntimeError("boom")
+        assert store.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_sql_json_and_csv(tmp_path):
+    db = make_db(tmp_path / "s.duckdb")
+    result = runner.invoke(app, ["sql", "select article_id, outlet from articles", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{"article_id": "a1", "outlet": "Outlet One"}]
+    result = runner.invoke(app, ["sql", "select 1 as x, 'a,b' as y", "--db", str(db), "--format", "csv"])
+    assert result.stdout == 'x,y\n1,"a,b"\n'
+
+
+def test_sql_cannot_modify_the_database(tmp_path):
+    db = make_db(tmp_path / "ro.duckdb")
+    result = runner.invoke(app, ["sql", "delete from articles", "--db", str(db)])
+    assert result.exit_code != 0
+    assert "read-only" in result.stderr.lower() or "read only" in result.stderr.lower()
+    with open_store(db, read_only=True) as store:
+        assert store.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_sql_on_missing_database_is_a_clear_error(tmp_path):
+    missing = tmp_path / "nope.duckdb"
+    result = runner.invoke(app, ["sql", "select 1", "--db", str(missing)])
+    assert result.exit_code == 3
+    assert "nope.duckdb" in result.stderr and "no such database" in result.stderr
+    assert not missing.exists()
+
+
+def test_corrupt_database_is_a_clear_error(tmp_path):
+    bad = tmp_path / "corrupt.duckdb"
+    bad.write_bytes(b"this is not a database file at all" * 100)
+    before = bad.read_bytes()
+    with pytest.raises(DatabaseError) as info:
+        open_store(bad)
+    assert "corrupt.duckdb" in str(info.value)
+    assert bad.read_bytes() == before
+    result = runner.invoke(app, ["sql", "select 1", "--db", str(bad)])
+    assert result.exit_code == 3 and "corrupt.duckdb" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_second_writer_gets_database_in_use(tmp_path):
+    db = make_db(tmp_path / "busy.duckdb")
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\nfrom biascmp.store.db import open_store\n"
+         f"s = open_store({str(db)!r})\nprint('held', flush=True)\ntime.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(DatabaseBusy) as info:
+            open_store(db)
+        assert "in use" in str(info.value)
+    finally:
+        holder.kill()
+        holder.wait()
+    # once the holder is gone, writing works again and nothing was lost
+    with open_store(db) as store:
+        assert store.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
