@@ -1,0 +1,75 @@
+"""Typed settings with packaged defaults.
+
+Each stage owns a pydantic settings model in its own module; ``Settings`` collects them. An
+experiment file's ``[settings.<section>]`` tables override only the fields they name; unknown
+keys and wrong types are errors that name the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from biascmp.errors import ConfigError
+
+#: section name -> "module:Class" of that stage's settings model
+SECTIONS: dict[str, str] = {
+    "clean": "biascmp.ingest.clean:CleanSettings",
+    "events": "biascmp.events.settings:EventSettings",
+    "align": "biascmp.compare.align:AlignSettings",
+    "coverage": "biascmp.compare.coverage:CoverageSettings",
+    "omissions": "biascmp.compare.omissions:OmissionSettings",
+    "sources": "biascmp.compare.sources:SourceSettings",
+    "framing": "biascmp.compare.framing:FramingSettings",
+}
+
+
+def section_model(section: str) -> type[BaseModel]:
+    module, _, name = SECTIONS[section].partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+class EmbedConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: str = Field("all-MiniLM-L6-v2", description="sentence-transformers model name or path")
+    backend: str = Field("auto", description="auto, openvino, torch-bf16 or torch")
+
+
+def settings_model() -> type[BaseModel]:
+    """The pydantic model of every setting: ``embed`` plus one field per stage section."""
+    fields = {"embed": (EmbedConfig, EmbedConfig())}
+    for section in SECTIONS:
+        model = section_model(section)
+        fields[section] = (model, model())
+    return create_model("Settings", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+def _strict(model: type[BaseModel]) -> None:
+    """Refuse unknown keys in every nested settings model."""
+    model.model_config["extra"] = "forbid"
+    model.model_rebuild(force=True)
+
+
+def resolve_settings(overrides: dict | None = None, source: str = "settings"):
+    """Defaults updated with ``overrides`` (nested dicts); errors name the key."""
+    model = settings_model()
+    for section in SECTIONS:
+        _strict(section_model(section))
+    try:
+        return model.model_validate(overrides or {})
+    except ValidationError as err:
+        first = err.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(source, f"settings.{key}: {first['msg']}") from None
+
+
+def settings_dict(settings) -> dict:
+    return json.loads(settings.model_dump_json())
+
+
+def settings_hash(settings) -> str:
+    blob = json.dumps(settings_dict(settings), sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()
