@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 import numpy as np
+import pyarrow as pa
 
 from biascmp.records import Article, RawArticle
 from biascmp.store.db import Store, ensure_embedding_columns, open_store, transaction
@@ -91,31 +92,39 @@ def embed_with_cache(store: Store, embedder, texts: list[str], report: IngestRep
     return np.stack([known[h] for h in hashes]).astype(np.float32)
 
 
-def repeated_keys(store: Store, outlets: set[str], min_articles: int) -> dict[str, set[str]]:
-    """Paragraph keys each outlet already has in ``min_articles`` or more stored articles."""
-    found: dict[str, set[str]] = {o: set() for o in outlets}
-    if not outlets:
+def stored_repeat_counts(store: Store, raws: list[RawArticle]) -> dict[str, dict[str, int]]:
+    """For the batch's paragraphs: outlet -> {paragraph key: stored articles of that outlet
+    holding it}. The cleaner adds the batch's own counts to flag repeated boilerplate."""
+    from biascmp.ingest import repeated_paragraph_keys, split_paragraphs
+
+    pairs = sorted(
+        {(r.outlet, repeated_paragraph_keys(text)) for r in raws if r.outlet
+         for text, _ in split_paragraphs(r.text)}
+    )
+    found: dict[str, dict[str, int]] = {}
+    if not pairs:
         return found
-    rows = store.con.execute(
-        "SELECT a.outlet, p.key FROM paragraphs p JOIN articles a USING (article_id) "
-        "WHERE a.outlet IN (SELECT unnest(?)) GROUP BY a.outlet, p.key "
-        "HAVING count(DISTINCT p.article_id) >= ?",
-        [sorted(outlets), min_articles],
-    ).fetchall()
-    for outlet, key in rows:
-        found[outlet].add(key)
+    table = pa.table({"outlet": [o for o, _ in pairs], "key": [k for _, k in pairs]})
+    store.con.register("_batch_keys", table)
+    try:
+        rows = store.con.execute(
+            "SELECT b.outlet, b.key, count(DISTINCT p.article_id) FROM _batch_keys b "
+            "JOIN paragraphs p ON p.key = b.key JOIN articles a ON a.article_id = p.article_id "
+            "AND a.outlet = b.outlet GROUP BY b.outlet, b.key"
+        ).fetchall()
+    finally:
+        store.con.unregister("_batch_keys")
+    for outlet, key, count in rows:
+        found.setdefault(outlet, {})[key] = count
     return found
 
 
-def _prepare(store: Store, raws: list[RawArticle], report: IngestReport) -> list[Article]:
+def _prepare(store: Store, raws: list[RawArticle], report: IngestReport, clean_settings=None) -> list[Article]:
     """Clean and deduplicate one batch; drop articles stored unchanged, delete changed ones."""
     from biascmp.ingest import clean_articles
-    from biascmp.ingest.clean import CleanSettings
 
-    settings = CleanSettings()
-    outlets = {r.outlet for r in raws if r.outlet}
-    repeated = repeated_keys(store, outlets, settings.min_repeats)
-    articles = clean_articles(raws, repeated=repeated, settings=settings)
+    repeated = stored_repeat_counts(store, raws)
+    articles = clean_articles(raws, repeated=repeated, settings=clean_settings)
     seen: dict[str, Article] = {}
     for article in articles:
         if article.article_id in seen:
@@ -138,7 +147,7 @@ def _prepare(store: Store, raws: list[RawArticle], report: IngestReport) -> list
 
 
 def _embed_and_write(store: Store, embedder, articles: list[Article], report: IngestReport) -> None:
-    from biascmp.ingest.clean import repeated_paragraph_keys
+    from biascmp.ingest import repeated_paragraph_keys
 
     kept = [s for a in articles for s in a.sentences if not s.is_boilerplate]
     vectors = embed_with_cache(store, embedder, [s.text for s in kept], report)
@@ -156,6 +165,7 @@ def ingest_records(
     records: Iterable[RawArticle],
     *,
     embedder=None,
+    clean_settings=None,
     batch_size: int = 128,
     progress: Callable[[int], None] | None = None,
     report: IngestReport | None = None,
@@ -177,7 +187,7 @@ def ingest_records(
             pending = None
             for raws in batched(records, batch_size):
                 report.read += len(raws)
-                articles = _prepare(store, raws, report)
+                articles = _prepare(store, raws, report, clean_settings)
                 future = pool.submit(process_articles, articles)
                 if pending is not None:
                     _embed_and_write(store, embedder, pending.result(), report)
@@ -190,6 +200,39 @@ def ingest_records(
     return report
 
 
+def iter_paths(
+    paths: list[str],
+    *,
+    outlet: str | None = None,
+    field_map: dict[str, str] | None = None,
+    skip_errors: bool = False,
+    on_skip: Callable[[str, str], None] | None = None,
+) -> Iterator[RawArticle]:
+    """Stream the records of every file under ``paths``. Without ``skip_errors`` the first bad
+    file raises ``BadInput``; with it, the bad file is reported to ``on_skip`` and skipped."""
+    from biascmp.errors import BadInput
+    from biascmp.ingest import iter_files, iter_records
+
+    for path in paths:
+        try:
+            files = list(iter_files([path]))
+        except BadInput as err:
+            if not skip_errors:
+                raise
+            on_skip and on_skip(err.path, err.reason)
+            continue
+        for file in files:
+            try:
+                for record in iter_records(file, outlet=outlet, field_map=field_map):
+                    if not record.outlet:
+                        raise BadInput(record.source_path, "no outlet: give one with --outlet")
+                    yield record
+            except BadInput as err:
+                if not skip_errors:
+                    raise
+                on_skip and on_skip(err.path, err.reason)
+
+
 def ingest_paths(
     paths: list[str],
     db=None,
@@ -199,6 +242,7 @@ def ingest_paths(
     skip_errors: bool = False,
     model: str | None = None,
     backend: str | None = None,
+    clean_settings=None,
     wait: bool = False,
     batch_size: int = 128,
     progress: Callable[[int], None] | None = None,
@@ -209,7 +253,6 @@ def ingest_paths(
     case the report lists what was skipped.
     """
     from biascmp.embed import get_embedder
-    from biascmp.ingest import iter_paths
 
     embedder = get_embedder(model, backend)
     with open_store(db, wait=wait) as store:
@@ -222,5 +265,6 @@ def ingest_paths(
             on_skip=lambda path, reason: report.skipped.append((path, reason)),
         )
         return ingest_records(
-            store, records, embedder=embedder, batch_size=batch_size, progress=progress, report=report
+            store, records, embedder=embedder, clean_settings=clean_settings,
+            batch_size=batch_size, progress=progress, report=report,
         )

@@ -38,7 +38,7 @@ def load_articles_docs(
             "SELECT s.sentence_id, s.article_id, s.position, s.paragraph, s.text, s.numbers, "
             "s.lemmas, s.embedding FROM sentences s JOIN _docs_ids USING (article_id) "
             "WHERE NOT s.is_boilerplate ORDER BY s.article_id, s.position"
-        ).fetch_arrow_table()
+        ).to_arrow_table()
         ents = con.execute(
             "SELECT e.sentence_id, e.text, e.label, e.start_char, e.end_char FROM entities e "
             "JOIN _docs_ids USING (article_id) ORDER BY e.sentence_id, e.idx"

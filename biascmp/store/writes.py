@@ -184,7 +184,7 @@ def cached_vectors(
             "SELECT c.text_hash, c.embedding FROM embedding_cache c "
             "JOIN _hashes h USING (text_hash) WHERE c.model = ?",
             [model_id],
-        ).fetch_arrow_table()
+        ).to_arrow_table()
     finally:
         con.unregister("_hashes")
     if result.num_rows == 0:
