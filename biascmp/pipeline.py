@@ -205,32 +205,22 @@ def iter_paths(
     *,
     outlet: str | None = None,
     field_map: dict[str, str] | None = None,
-    skip_errors: bool = False,
-    on_skip: Callable[[str, str], None] | None = None,
+    skipped: list[tuple[str, str]] | None = None,
 ) -> Iterator[RawArticle]:
-    """Stream the records of every file under ``paths``. Without ``skip_errors`` the first bad
-    file raises ``BadInput``; with it, the bad file is reported to ``on_skip`` and skipped."""
+    """Stream the records of every file under ``paths``. Without ``skipped`` the first bad file
+    or record raises ``BadInput``; with a list, each is appended to it and reading goes on."""
     from biascmp.errors import BadInput
-    from biascmp.ingest import iter_files, iter_records
+    from biascmp.ingest import iter_records
 
     for path in paths:
-        try:
-            files = list(iter_files([path]))
-        except BadInput as err:
-            if not skip_errors:
-                raise
-            on_skip and on_skip(err.path, err.reason)
-            continue
-        for file in files:
-            try:
-                for record in iter_records(file, outlet=outlet, field_map=field_map):
-                    if not record.outlet:
-                        raise BadInput(record.source_path, "no outlet: give one with --outlet")
-                    yield record
-            except BadInput as err:
-                if not skip_errors:
-                    raise
-                on_skip and on_skip(err.path, err.reason)
+        for record in iter_records(path, outlet=outlet, field_map=field_map, skipped=skipped):
+            if not record.outlet:
+                err = BadInput(record.source_path, "no outlet: give one with --outlet")
+                if skipped is None:
+                    raise err
+                skipped.append((err.path, err.reason))
+                continue
+            yield record
 
 
 def ingest_paths(
@@ -254,15 +244,12 @@ def ingest_paths(
     """
     from biascmp.embed import get_embedder
 
-    embedder = get_embedder(model, backend)
-    with open_store(db, wait=wait) as store:
+    with open_store(db, wait=wait) as store:  # before the model loads: a busy db fails fast
+        embedder = get_embedder(model, backend)
         report = IngestReport(db=str(store.path))
         records = iter_paths(
-            paths,
-            outlet=outlet,
-            field_map=field_map,
-            skip_errors=skip_errors,
-            on_skip=lambda path, reason: report.skipped.append((path, reason)),
+            paths, outlet=outlet, field_map=field_map,
+            skipped=report.skipped if skip_errors else None,
         )
         return ingest_records(
             store, records, embedder=embedder, clean_settings=clean_settings,
