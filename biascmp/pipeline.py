@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from biascmp.records import Article, RawArticle
-from biascmp.store.db import Store, ensure_embedding_columns, open_store, transaction
+from biascmp.store.db import Store, ensure_embedding_columns, open_store, set_meta, transaction
 from biascmp.store.writes import (
     cache_vectors,
     cached_vectors,
@@ -196,6 +196,8 @@ def ingest_records(
                     progress(len(raws))
             if pending is not None:
                 _embed_and_write(store, embedder, pending.result(), report)
+        if report.new or report.replaced:
+            set_meta(store.con, "events_stale", "1")  # the next analysis regroups first
     report.seconds = time.perf_counter() - started
     return report
 

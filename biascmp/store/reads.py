@@ -46,8 +46,8 @@ def load_articles_docs(
     finally:
         con.unregister("_docs_ids")
     by_sentence: dict[str, list[Entity]] = {}
-    for sid, text, label, start, end in ents:
-        by_sentence.setdefault(sid, []).append(Entity(text, label, start, end))
+    for sid, ent_text, ent_label, start, end in ents:
+        by_sentence.setdefault(sid, []).append(Entity(ent_text, ent_label, start, end))
     vectors = vectors_from_arrow(sents.column("embedding"))
     per_article: dict[str, list[tuple[Sentence, int]]] = {}
     cols = {name: sents.column(name).to_pylist() for name in sents.column_names if name != "embedding"}
