@@ -29,7 +29,14 @@ _NUMBER_WORDS = {
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }
-_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+#: "ninety-three" is one number (93), tried before the single words
+_WORD_RE = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")[-\s](" + "|".join(_UNITS) + r")|("
+    + "|".join(_NUMBER_WORDS) + r"))\b",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=2)
@@ -64,7 +71,11 @@ def extract_numbers(text: str) -> list[str]:
         value = value.replace(" %", "%")
         found.append((m.start(), value))
     for m in _WORD_RE.finditer(text):
-        found.append((m.start(), str(_NUMBER_WORDS[m.group(1).lower()])))
+        if m.group(1):
+            value = _NUMBER_WORDS[m.group(1).lower()] + _NUMBER_WORDS[m.group(2).lower()]
+        else:
+            value = _NUMBER_WORDS[m.group(3).lower()]
+        found.append((m.start(), str(value)))
     found.sort()
     return [v for _, v in found]
 
