@@ -29,6 +29,13 @@ import yaml
 from biascmp.errors import BadInput, BiascmpError
 from biascmp.ingest.decoding import choose_encoding, decode_bytes
 from biascmp.ingest.html_page import parse_html
+from biascmp.ingest.markdown_inline import (
+    atx_heading,
+    strip_emphasis,
+    strip_images,
+    strip_links,
+    strip_tags,
+)
 from biascmp.ingest.normalize import normalize_line
 from biascmp.ingest.rules import is_banner_line, looks_like_caption
 from biascmp.records import RawArticle
@@ -211,7 +218,7 @@ def record_to_article(
         page = parse_html(values["html"])
         body = "\n\n".join(page.paragraphs)
         extra["main_paragraphs"] = page.main
-    if body is None or not body.strip():
+    if body is None or not normalize_line(body):  # blank, or only invisible marks
         raise BadInput(path, f"{prefix}no text")
 
     url = values["url"] or (page.url if page else None)
@@ -342,25 +349,21 @@ def read_plain_text(path: Path, *, outlet: str | None, field_map: Mapping[str, s
 
 
 _FENCE_RE = re.compile(r"^(```|~~~)")
-_ATX_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT_RE = re.compile(r"^(=+|-+)\s*$")
 _LIST_RE = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 _RULE_RE = re.compile(r"^(?:[-*_]\s*){3,}$")
-_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
 _REFDEF_RE = re.compile(r"^\[[^\]]+\]:\s+\S+")
-_EMPH_RE = re.compile(r"(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1")
 _CODE_RE = re.compile(r"`+([^`]*)`+")
-_TAG_RE = re.compile(r"</?[A-Za-z][^>]*>")
 
 
 def _inline_to_text(line: str) -> str:
-    line = _IMAGE_RE.sub("", line)
-    line = _LINK_RE.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), line)
+    """One markdown line's inline markup -> its text (linear time: see ``markdown_inline``)."""
+    line = strip_images(line)
+    line = strip_links(line)
     line = _CODE_RE.sub(r"\1", line)
     for _ in range(3):  # nested emphasis (**_x_**)
-        line = _EMPH_RE.sub(r"\2", line)
-    return _TAG_RE.sub("", line)
+        line = strip_emphasis(line)
+    return strip_tags(line)
 
 
 def markdown_to_paragraphs(markdown: str) -> tuple[str | None, list[str]]:
@@ -402,9 +405,9 @@ def markdown_to_paragraphs(markdown: str) -> tuple[str | None, list[str]]:
             continue
         while line.startswith(">"):
             line = line[1:].strip()
-        atx = _ATX_RE.match(line)
+        atx = atx_heading(line)
         if atx:
-            heading(atx.group(2), len(atx.group(1)))
+            heading(atx[1], atx[0])
             continue
         nxt = lines[i].strip() if i < len(lines) else ""
         if line and not current and _SETEXT_RE.match(nxt) and not _LIST_RE.match(line):

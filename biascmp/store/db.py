@@ -157,7 +157,13 @@ def open_store(
         if not path.exists():
             raise DatabaseError(str(path), "no such database (run `biascmp ingest` first)")
         try:
-            con = duckdb.connect(str(path), read_only=True)
+            # no file reads/writes outside the database (COPY TO, EXPORT, read_csv of any
+            # path) and no changing that setting afterwards
+            con = duckdb.connect(
+                str(path),
+                read_only=True,
+                config={"enable_external_access": False, "lock_configuration": True},
+            )
         except (duckdb.Error, OSError) as err:
             raise DatabaseError(str(path), _duckdb_reason(err)) from err
         return Store(path, con, True)
