@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import sys
 import time
@@ -161,8 +162,9 @@ def run_experiment(path: str | Path, *, force: bool = False, progress=None) -> d
     resolved = resolve(spec, base, str(path))
     settings = resolve_settings(spec.settings, source=str(path))
     inputs = _file_hashes([base / p for p in spec.corpus.paths]) if spec.corpus else {}
-    inputs = {str(Path(k).resolve().relative_to(base)) if Path(k).resolve().is_relative_to(base) else k: v
-              for k, v in inputs.items()}
+    # paths as the experiment file names them (relative to its folder): the run id does not
+    # depend on where the checkout lives
+    inputs = {Path(os.path.relpath(Path(k).resolve(), base)).as_posix(): v for k, v in inputs.items()}
     weights = model_weights_hash(settings.embed.model)
     versions = package_versions()
     run_id = compute_run_id(resolved, inputs, weights, versions)

@@ -16,6 +16,7 @@
   (articles repeated with fresh ids and outlets), models already loaded.
 
     .venv/bin/python evaluation/eval_framing.py [DATASETS] [--demo corpora/demo] [--json FILE]
+        [--only demo] [--only frac] [--only babe] [--only speed]
 
 ``DATASETS`` defaults to ``$BIASCMP_DATASETS`` or ``../shared/datasets`` beside the repo.
 """
@@ -289,18 +290,24 @@ def eval_speed(docs: EventDocs, settings: FramingSettings) -> dict:
 # --------------------------------------------------------------------------- main
 
 
+PARTS = ("demo", "frac", "babe", "speed")
+
+
 def evaluate(dataset_path: str | os.PathLike | None = None, settings: FramingSettings | None = None,
-             demo: str | os.PathLike | None = None) -> dict:
-    """All framing metrics as one dict (parts whose data is missing are ``None``)."""
+             demo: str | os.PathLike | None = None, only: list[str] | None = None) -> dict:
+    """All framing metrics as one dict (parts whose data is missing, or that are not in
+    ``only`` when it is given, are ``None``)."""
     settings = settings or FramingSettings()
     datasets = Path(dataset_path) if dataset_path else default_datasets()
     demo_dir = Path(demo) if demo else REPO / "corpora" / "demo"
-    demo_metrics, docs = eval_demo(demo_dir, settings)
+    want = set(only or PARTS)
+    demo_metrics, docs = (eval_demo(demo_dir, settings) if want & {"demo", "speed"}
+                          else (None, None))
     return {
-        "demo": demo_metrics,
-        "frac": eval_frac(datasets, settings),
-        "babe": eval_babe(datasets, settings),
-        "speed": eval_speed(docs, settings) if docs is not None else None,
+        "demo": demo_metrics if "demo" in want else None,
+        "frac": eval_frac(datasets, settings) if "frac" in want else None,
+        "babe": eval_babe(datasets, settings) if "babe" in want else None,
+        "speed": eval_speed(docs, settings) if docs is not None and "speed" in want else None,
     }
 
 
@@ -320,7 +327,9 @@ def print_table(m: dict) -> None:
               f"{d['labels_recall_macro']}")
         print()
     f = m["frac"]
-    if f:
+    if f is None and "frac" not in m.get("_parts", PARTS):
+        pass
+    elif f:
         print(f"FrAC frames ({f['n']} sentences): macro-F1 {f['macro_f1']:.3f} "
               f"(majority baseline {f['majority_macro_f1']:.3f}); accuracy {f['accuracy']:.3f} "
               f"(majority {f['majority_accuracy']:.3f})")
@@ -330,7 +339,9 @@ def print_table(m: dict) -> None:
     else:
         print("FrAC: dataset not found, skipped\n")
     b = m["babe"]
-    if b:
+    if b is None and "babe" not in m.get("_parts", PARTS):
+        pass
+    elif b:
         print(f"BABE loaded language ({b['n']} sentences): macro-F1 {b['shipped_macro_f1']:.3f} "
               f"(majority baseline {b['majority_macro_f1']:.3f}); embedding half alone "
               f"{b['embedding_only_macro_f1']:.3f}, lexicon half alone {b['lexicon_only_macro_f1']:.3f}")
@@ -348,9 +359,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="folder holding frac/ and babe/ (default ../shared/datasets)")
     ap.add_argument("--demo", default=None, help="demo corpus folder (default corpora/demo)")
     ap.add_argument("--json", default=None, help="also write the metrics dict to this file")
+    ap.add_argument("--only", action="append", choices=PARTS, default=None,
+                    help="run only this part (repeatable), e.g. --only demo to iterate fast")
     args = ap.parse_args(argv)
-    metrics = evaluate(args.datasets, demo=args.demo)
-    print_table(metrics)
+    metrics = evaluate(args.datasets, demo=args.demo, only=args.only)
+    print_table({**metrics, "_parts": tuple(args.only or PARTS)})
     if args.json:
         Path(args.json).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     return 0

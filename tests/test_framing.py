@@ -89,8 +89,52 @@ def test_distinctive_terms_find_each_outlets_choice(docs):
 
 
 def test_significance_cut_applies(docs):
-    strict = distinctive_terms(docs.articles, TermSettings(min_z=50.0))
+    strict = distinctive_terms(docs.articles, TermSettings(min_z=50.0, significant_only=True))
     assert all(ts == [] for ts in strict.values())
+    # by default the top terms are reported anyway, each marked against the cut
+    marked = distinctive_terms(docs.articles, TermSettings(min_z=50.0))
+    assert any(marked.values())
+    assert all(not t.significant for ts in marked.values() for t in ts)
+    default = distinctive_terms(docs.articles)
+    for ts in default.values():
+        for t in ts:
+            assert t.significant == (t.z >= 1.96)
+            assert t.to_dict()["significant"] == t.significant
+
+
+def test_a_rare_word_used_once_is_a_choice_topic_words_are_not(embedder):
+    # each outlet uses its own loaded word once; all share the topic words
+    base = "The council approved the budget on Tuesday after a long debate about the budget."
+    items = [
+        {"article_id": "x1", "outlet": "X", "title": "", "published": "2025-01-01",
+         "text": base + " Critics called the plan a shameless giveaway."},
+        {"article_id": "y1", "outlet": "Y", "title": "", "published": "2025-01-01",
+         "text": base + " Supporters called the plan a prudent investment."},
+        {"article_id": "z1", "outlet": "Z", "title": "", "published": "2025-01-01",
+         "text": base + " Officials called the plan a compromise."},
+    ]
+    docs = event_docs_from_texts(items, event_id="budget")
+    terms = distinctive_terms(docs.articles)
+    x = {t.term: t for t in terms["X"]}
+    y = {t.term: t for t in terms["Y"]}
+    assert any("giveaway" in k for k in x) and any("prudent" in k for k in y)
+    top_x = next(t for k, t in x.items() if "giveaway" in k)
+    assert top_x.significant and top_x.count == 1 and top_x.other_count == 0
+    assert all(s.startswith("x1:") for s in top_x.sentence_ids)
+    shared = {"council", "budget", "approve", "debate", "plan", "call"}
+    assert not shared & set(x) and not shared & set(y)
+    # the loaded word outranks the neutral one of the same rarity class
+    assert terms["X"][0].loadedness > 0
+
+
+def test_phrase_background_frequency_skips_entity_words():
+    from biascmp.compare.background import phrase_frequency, word_frequency
+
+    assert word_frequency("the") > word_frequency("regime") > word_frequency("russophobic")
+    # a phrase is about as rare as its rarest word, never more common than it
+    assert phrase_frequency(["historic", "betrayal"]) <= word_frequency("betrayal")
+    # a name in the phrase does not make it rare
+    assert phrase_frequency(["kiev", "regime"], skip={"kiev"}) == word_frequency("regime")
 
 
 def test_label_variants_through_aligned_sentences(docs):
@@ -107,6 +151,30 @@ def test_label_variants_through_aligned_sentences(docs):
     smo = by_label["special military operation"][1]
     assert smo.outlets == ["Beta"]
     assert all(sid.startswith("b1:") for sid in smo.sentence_ids) and smo.sentence_ids
+
+
+def test_label_variants_through_head_nouns_without_aligned_sentences(embedder):
+    # no two sentences report the same statement, so only the head-noun route can link them
+    items = [
+        {"article_id": "p1", "outlet": "P", "title": "", "published": "2025-03-01",
+         "text": "Refugees keep fleeing the brutal invasion. Farmers worry about the harvest."},
+        {"article_id": "q1", "outlet": "Q", "title": "", "published": "2025-03-01",
+         "text": "Aid groups say the conflict has displaced millions. Schools reopened in May."},
+        {"article_id": "r1", "outlet": "R", "title": "", "published": "2025-03-01",
+         "text": "Diplomats met in Geneva to discuss the war. The weather was mild."},
+    ]
+    docs = event_docs_from_texts(items, event_id="heads")
+    by_label = {v.label.lower(): (c.concept, v) for c in find_label_variants(docs) for v in c.variants}
+    assert {"brutal invasion", "conflict", "war"} <= set(by_label)
+    assert by_label["brutal invasion"][0] == by_label["conflict"][0] == by_label["war"][0]
+    assert by_label["brutal invasion"][1].outlets == ["P"]
+    assert by_label["brutal invasion"][1].sentence_ids == ["p1:0"]
+    assert not any("harvest" in k or "weather" in k for k in by_label)
+    # without head classes, nothing links these phrases
+    from biascmp.compare.labels import LabelSettings
+
+    bare = find_label_variants(docs, LabelSettings(referent_heads={}))
+    assert not any(v.label.lower() == "brutal invasion" for c in bare for v in c.variants)
 
 
 def test_frames_classifier_reads_frames(embedder):

@@ -9,8 +9,9 @@ of migration ``m005_framing`` (documented in ``docs/schema/framing.md``). Every 
 the ``sentence_id``s it rests on.
 
 Speed (measured 2026-11-28, 2 shared CPU cores, models already loaded): a 50-article event of
-984 sentences takes 6.6 s (``evaluation/eval_framing.py``, "speed" row); most of it is the
-tagger pass and phrase embeddings of the label search.
+984 sentences takes 4-6 s (``evaluation/eval_framing.py``, "speed" row); most of it is the
+spaCy passes (tagger on aligned sentences, parser on sentences with a referent head noun) and
+phrase embeddings of the label search.
 """
 
 from __future__ import annotations
@@ -92,12 +93,13 @@ def analyse_framing(docs: EventDocs, settings: FramingSettings | None = None) ->
     settings = settings or FramingSettings()
     sents = docs.sentences
     outlet_of = {a.article_id: a.outlet for a in docs.articles}
-    terms = distinctive_terms(docs.articles, settings.terms)
+    scores = loaded_scores([s.text for s in sents], np.asarray(docs.embeddings), settings.loaded)
+    by_id = {s.sentence_id: float(v) for s, v in zip(sents, scores)}
+    terms = distinctive_terms(docs.articles, settings.terms, sentence_scores=by_id)
     labels = find_label_variants(docs, settings.labels)
     frames, sentence_frames = frame_shares(docs, settings.frames)
     tone = actor_tone(docs, settings.tone)
 
-    scores = loaded_scores([s.text for s in sents], np.asarray(docs.embeddings), settings.loaded)
     flagged: Counter = Counter()
     totals: Counter = Counter()
     loaded = []

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel, Field
 
+from biascmp.compare.referents import REFERENT_HEADS, head_class_labels
 from biascmp.compare.terms import STOP_WORDS, clause_breaks, entity_runs
 from biascmp.records import EventDocs, Sentence
 
@@ -83,6 +84,15 @@ class LabelSettings(BaseModel):
     )
     max_evidence: int = Field(5, description="Sentence ids kept per variant as evidence.")
     max_concepts: int = Field(30, description="Referents reported per event, most outlets first.")
+    referent_heads: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in REFERENT_HEADS.items()},
+        description="Classes of general news head nouns that name one kind of referent (see "
+        "``referents.py``); noun phrases headed by them are labels for that referent. Empty: "
+        "only aligned-sentence diffs are used.",
+    )
+    max_class_variants: int = Field(
+        30, description="Variants kept per head-noun referent, most outlets first."
+    )
 
 
 @dataclass
@@ -233,8 +243,49 @@ class _Tagger:
 
 def find_label_variants(docs: EventDocs, settings: LabelSettings | None = None) -> list[Concept]:
     """Referents that the event's outlets name differently, with each label's outlets and
-    evidence sentences."""
+    evidence sentences: labels found in aligned sentences, and noun phrases headed by a
+    referent noun class (``referents.py``); a diff referent that shares a label with a head
+    class is merged into it."""
     settings = settings or LabelSettings()
+    concepts = _class_concepts(docs, settings)
+    for c in _diff_concepts(docs, settings):
+        keys = {v.key for v in c.variants}
+        target = next((k for k in concepts if keys & {v.key for v in k.variants}), None)
+        if target is None:
+            concepts.append(c)
+            continue
+        have = {v.key for v in target.variants}
+        target.variants.extend(v for v in c.variants if v.key not in have)
+        target.variants.sort(key=lambda v: (-len(v.outlets), -v.count, v.key))
+        target.pairs = sorted(set(target.pairs) | set(c.pairs))[: settings.max_evidence]
+    concepts.sort(key=lambda c: (-len({o for v in c.variants for o in v.outlets}),
+                                 -sum(v.count for v in c.variants), c.concept))
+    return concepts[: settings.max_concepts]
+
+
+def _class_concepts(docs: EventDocs, settings: LabelSettings) -> list[Concept]:
+    """One referent per head-noun class whose noun phrases split the outlets."""
+    out = []
+    for found in head_class_labels(docs, settings.referent_heads, settings.max_label_tokens,
+                                   settings.max_evidence):
+        variants = []
+        for key, (surfaces, outlets, count, ids) in found["variants"].items():
+            label = sorted(surfaces.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            variants.append(LabelVariant(label, key, sorted(outlets), count, list(ids)))
+        naming = {o for v in variants for o in v.outlets}
+        if len(variants) < 2 or len(naming) < 2:
+            continue
+        if all(len(v.outlets) == len(naming) for v in variants):
+            continue
+        variants.sort(key=lambda v: (-len(v.outlets), -v.count, v.key))
+        variants = variants[: settings.max_class_variants]
+        out.append(Concept(variants[0].label, variants, []))
+    return out
+
+
+def _diff_concepts(docs: EventDocs, settings: LabelSettings) -> list[Concept]:
+    """Referents found where aligned sentences of two outlets put different noun phrases in
+    the same slot."""
     sents = docs.sentences
     outlet_of = {a.article_id: a.outlet for a in docs.articles}
     candidates = []
