@@ -73,7 +73,9 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 def article_text_for_embedding(article: Article) -> str:
     """The whole-article vector: title and clean text (the model truncates, so in practice the
     title and lead dominate, which is what event grouping wants)."""
-    return f"{article.title or ''}\n{article.clean_text}".strip()
+    from biascmp.events.features import article_text
+
+    return article_text(article.title, article.clean_text)
 
 
 def embed_with_cache(store: Store, embedder, texts: list[str], report: IngestReport) -> np.ndarray:

@@ -1,0 +1,18 @@
+"""Event grouping: which articles from different outlets cover the same event.
+
+``group_articles`` (pure, over a batch of ``EventInput``) is the algorithm; ``store`` reads the
+features from DuckDB, runs it and writes ``events`` / ``event_articles``.
+"""
+
+from biascmp.events.cluster import EventAssignment, group_articles
+from biascmp.events.features import EventInput, event_inputs_from_texts, features_from_sentences
+from biascmp.events.settings import EventSettings
+
+__all__ = [
+    "EventAssignment",
+    "EventInput",
+    "EventSettings",
+    "event_inputs_from_texts",
+    "features_from_sentences",
+    "group_articles",
+]

@@ -1,0 +1,61 @@
+"""Settings of event grouping: one set of defaults for every corpus (no per-dataset tuning).
+
+The defaults were chosen on ECB+ and BiasLab together by sweeping weights and the threshold
+(see ``evaluation/eval_events.py``); the same values serve every corpus."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EventSettings(BaseModel):
+    """How articles are grouped into events."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    threshold: float = Field(0.275, ge=-1.0, le=1.0)
+    """Average-linkage cut: two groups merge while the mean combined similarity of their
+    article pairs is at least this. Higher -> smaller, purer events."""
+
+    window_days: int = Field(7, ge=0)
+    """Dated articles further apart than this are never in one event (look-alike events a
+    month or a year apart separate); candidates are searched only within this window."""
+
+    weight_date: float = Field(0.75, ge=0.0)
+    """Weight of date proximity, ``1 - days apart / window_days``, a signal only when both
+    articles are dated (undated corpora simply lack it): same-topic articles published within
+    days of each other are likely one event."""
+
+    weight_lead: float = Field(1.0, ge=0.0)
+    """Weight of the cosine of the title+lead vectors."""
+
+    weight_body: float = Field(0.0, ge=0.0)
+    """Weight of the cosine of the mean sentence vectors (off by default: it blurs look-alike
+    events more than the whole-article vector does on ECB+ and BiasLab)."""
+
+    weight_entities: float = Field(1.5, ge=0.0)
+    """Weight of the IDF-weighted cosine of the named-entity sets."""
+
+    weight_numbers: float = Field(1.0, ge=0.0)
+    """Weight of the IDF-weighted cosine of the number sets (years, tolls, vote counts)."""
+
+    weight_title: float = Field(0.0, ge=0.0)
+    """Weight of the TF-IDF cosine of the titles (off by default: titles are short and the
+    article vector already reads them)."""
+
+    weight_terms: float = Field(2.0, ge=0.0)
+    """Weight of the TF-IDF cosine of the content lemmas."""
+
+    neighbours: int = Field(30, ge=1)
+    """Candidate neighbours searched per article (by lead vector) before scoring pairs."""
+
+    exact_search_max: int = Field(20_000, ge=100)
+    """Blocks up to this many articles get exact neighbour search (chunked, never a full
+    matrix); larger blocks use an inverted-file approximate search."""
+
+    max_component: int = Field(2_000, ge=10)
+    """Largest linked group clustered with a dense pair matrix; a larger one is split by
+    raising its link threshold until every piece fits (memory stays bounded)."""
+
+    seed: int = 0
+    """Seed of the approximate search's k-means (results are deterministic)."""
