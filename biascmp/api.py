@@ -191,21 +191,36 @@ def render(report: dict, fmt: str) -> str:
     raise ValueError(f"unknown report format {fmt!r}")
 
 
-#: evaluation name -> module under ``biascmp.evaluation`` exposing ``evaluate(path, settings)``
+#: evaluation name -> (script under ``evaluation/`` in the source checkout, how it takes the datasets
+#: folder, which settings section it takes)
 EVALUATIONS = {
-    "events": "biascmp.evaluation.events",
-    "omissions": "biascmp.evaluation.omissions",
-    "sources": "biascmp.evaluation.sources",
-    "framing": "biascmp.evaluation.framing",
+    "events": ("eval_events.py", lambda root: {"dataset_path": root}, "events"),
+    "omissions": ("eval_omissions.py", lambda root: {"dataset_path": root / "ecbplus"}, "coverage"),
+    "sources": ("eval_sources.py", lambda root: {}, "sources"),
+    "framing": ("eval_framing.py", lambda root: {"dataset_path": root}, "framing"),
 }
 
 
 def evaluate(name: str, datasets: Path, settings=None) -> dict:
-    """Run one shipped evaluation (a fixed module per name; nothing user-named is imported)."""
-    import importlib
+    """Run one shipped evaluation script (a fixed file per name: nothing user-named is
+    imported). The scripts live in the source checkout's ``evaluation/`` folder."""
+    import importlib.util
+    import sys
 
-    module = importlib.import_module(EVALUATIONS[name])
-    return module.evaluate(Path(datasets), _settings(settings))
+    from biascmp.errors import ConfigError
+
+    script, arguments, section = EVALUATIONS[name]
+    folder = Path(__file__).resolve().parents[1] / "evaluation"
+    path = folder / script
+    if not path.exists():
+        raise ConfigError(str(path), "evaluations need a source checkout of biascmp (evaluation/)")
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))  # the scripts import their sibling helpers
+    spec = importlib.util.spec_from_file_location(f"biascmp_eval_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    resolved = _settings(settings)
+    return module.evaluate(settings=getattr(resolved, section), **arguments(Path(datasets)))
 
 
 def demo_corpus() -> Path:

@@ -23,10 +23,8 @@ leave-topics-out cross-validation and prints the fitted weights and the CV score
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
-import pickle
 import sys
 import time
 from pathlib import Path
@@ -52,7 +50,6 @@ from biascmp.compare.coverage import (  # noqa: E402
 from biascmp.compare.fixtures import event_docs_from_texts  # noqa: E402
 from biascmp.embed import get_embedder  # noqa: E402
 
-CACHE = Path(os.environ.get("BIASCMP_CACHE", "/tmp/biascmp-cache"))
 
 
 def default_datasets() -> Path:
@@ -87,16 +84,8 @@ def best_threshold(scores: list[float], gold: list[bool]) -> tuple[float, dict]:
 
 
 def _cached_docs(key: str, items: list[dict], event_id: str):
-    CACHE.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(json.dumps([key, items], sort_keys=True, default=str).encode()).hexdigest()[:16]
-    path = CACHE / f"omissions-{key}-{digest}.pkl"
-    if path.exists():
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
-    docs = event_docs_from_texts(items, event_id=event_id)
-    with open(path, "wb") as fh:
-        pickle.dump(docs, fh)
-    return docs
+    """Segmented and embedded texts (recomputed each run: no pickled cache is ever loaded)."""
+    return event_docs_from_texts(items, event_id=event_id)
 
 
 def demo_items(demo: Path) -> tuple[dict, list[dict]]:

@@ -12,12 +12,14 @@ import hashlib
 import html
 import json
 import os
-import pickle
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
+
+from biascmp.records import Entity, Sentence
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("BIASCMP_CACHE", "/tmp/biascmp-cache"))
@@ -145,17 +147,26 @@ def cached_inputs(name: str, items: list[dict]):
             [[i["article_id"], i.get("title"), i["text"]] for i in items] + [DEFAULT_MODEL]
         ).encode()
     ).hexdigest()[:16]
-    file = CACHE / f"events-{name}-{key}.pkl"
-    if file.exists():
-        with open(file, "rb") as fh:
-            parts = pickle.load(fh)
+    sents_file = CACHE / f"events-{name}-{key}.sentences.json"
+    vecs_file = CACHE / f"events-{name}-{key}.vectors.npy"
+    if sents_file.exists() and vecs_file.exists():
+        # plain JSON and a numpy array (allow_pickle=False): a cache file is data, never code
+        segmented = [[_sentence_from_json(s) for s in sents]
+                     for sents in json.loads(sents_file.read_text(encoding="utf-8"))]
+        sentence_vecs = np.load(vecs_file, allow_pickle=False)
     else:
-        parts = segment_and_embed(items)
+        segmented, _, sentence_vecs = segment_and_embed(items)
         CACHE.mkdir(parents=True, exist_ok=True)
-        with open(file, "wb") as fh:
-            pickle.dump(parts, fh)
-    segmented, _, sentence_vecs = parts
+        sents_file.write_text(json.dumps([[asdict(s) for s in sents] for sents in segmented]),
+                              encoding="utf-8")
+        np.save(vecs_file, sentence_vecs, allow_pickle=False)
     return assemble_inputs(items, segmented, whole_article_vectors(name, items), sentence_vecs)
+
+
+def _sentence_from_json(data: dict) -> Sentence:
+    data = dict(data)
+    data["entities"] = [Entity(**e) for e in data.get("entities", [])]
+    return Sentence(**data)
 
 
 def whole_article_vectors(name: str, items: list[dict]) -> np.ndarray:
@@ -168,7 +179,7 @@ def whole_article_vectors(name: str, items: list[dict]) -> np.ndarray:
     key = hashlib.sha256(json.dumps(texts).encode()).hexdigest()[:16]
     file = CACHE / f"events-whole-{name}-{key}.npy"
     if file.exists():
-        return np.load(file)
+        return np.load(file, allow_pickle=False)
     vecs = get_embedder().encode(texts)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.save(file, vecs)
