@@ -5,7 +5,7 @@ frame dimensions, tone toward actors and loaded language.
 ``terms.py`` (distinctive terms, log-odds), ``labels.py`` (label variants through aligned
 sentences), ``frames.py`` (15 MFC frame dimensions), ``tone.py`` (VADER tone toward actors)
 and ``loaded.py`` (loaded-language scores). ``save_framing(con, result)`` writes the tables
-of migration ``m005_framing`` (documented in ``docs/schema/framing.md``). Every finding keeps
+of migration ``m005_framing`` (documented in ``docs/schema.md``). Every finding keeps
 the ``sentence_id``s it rests on.
 
 Speed (measured 2026-11-28, 2 shared CPU cores, models already loaded): a 50-article event of

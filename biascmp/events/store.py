@@ -1,6 +1,6 @@
 """Event grouping against the DuckDB store: read features, regroup, save, correct, resolve.
 
-Tables (migration ``m002_events``, documented in ``docs/schema/events.md``): ``events``,
+Tables (migration ``m002_events``, documented in ``docs/schema.md``): ``events``,
 ``event_articles`` (rewritten by each ``regroup``) and ``event_corrections`` (the user's
 ``assign`` / ``merge`` corrections; applied as pins by every regroup, so they survive it).
 """

@@ -1,6 +1,6 @@
 """Facts of an event, the sentences stating them, the outlets leaving them out, and
 contradictions between outlets (``biascmp.compare.omissions``). Documented in
-``docs/schema/omissions.md``."""
+``docs/schema.md``."""
 
 SQL = """
 CREATE TABLE facts (

@@ -1,5 +1,5 @@
 """Quoted statements of an event and the speakers they are attributed to
-(``biascmp.compare.sources``). Documented in ``docs/schema/sources.md``."""
+(``biascmp.compare.sources``). Documented in ``docs/schema.md``."""
 
 SQL = """
 CREATE TABLE quotes (

@@ -1,6 +1,6 @@
 """Framing results per event: distinctive terms, label variants, frame shares (per outlet and
 per sentence), tone toward actors and loaded sentences. Written by
-``biascmp.compare.framing.save_framing``; documented in ``docs/schema/framing.md``."""
+``biascmp.compare.framing.save_framing``; documented in ``docs/schema.md``."""
 
 SQL = """
 CREATE TABLE framing_terms (
