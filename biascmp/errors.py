@@ -51,3 +51,15 @@ class ConfigError(BiascmpError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class ModelNotFound(BiascmpError):
+    """An embedding model that is neither a local folder nor in the local model cache
+    (biascmp never downloads models)."""
+
+    exit_code = 2
+
+    def __init__(self, model: str, reason: str):
+        self.model = str(model)
+        self.reason = reason
+        super().__init__(f"embedding model {self.model!r}: {reason}")
