@@ -33,7 +33,7 @@ def ingest(paths, db=None, *, settings=None, outlet=None, field_map=None, skip_e
     settings = _settings(settings)
     return ingest_paths(
         [str(p) for p in paths], db, outlet=outlet, field_map=field_map, skip_errors=skip_errors,
-        model=model or settings.embed.model, backend=backend or settings.embed.backend,
+        model=model, backend=backend, embed_settings=settings.embed,
         clean_settings=settings.clean, wait=wait, progress=progress,
     )
 
@@ -150,7 +150,7 @@ def coverage(event: str, facts_path, db=None, *, settings=None):
     facts = load_facts(facts_path)
     with open_store(db) as store:
         docs = _event_docs(store, event, settings)
-    embedder = get_embedder(settings.embed.model, settings.embed.backend)
+    embedder = get_embedder(settings=settings.embed)
     return check(docs, facts, embedder, settings.coverage)
 
 

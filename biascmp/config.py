@@ -11,12 +11,13 @@ import hashlib
 import importlib
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from biascmp.errors import ConfigError
 
 #: section name -> "module:Class" of that stage's settings model
 SECTIONS: dict[str, str] = {
+    "embed": "biascmp.embed:EmbedSettings",
     "clean": "biascmp.ingest.clean:CleanSettings",
     "events": "biascmp.events.settings:EventSettings",
     "coverage": "biascmp.compare.coverage:CoverageSettings",
@@ -31,15 +32,9 @@ def section_model(section: str) -> type[BaseModel]:
     return getattr(importlib.import_module(module), name)
 
 
-class EmbedConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    model: str = Field("all-MiniLM-L6-v2", description="sentence-transformers model name or path")
-    backend: str = Field("auto", description="auto, openvino, torch-bf16 or torch")
-
-
 def settings_model() -> type[BaseModel]:
-    """The pydantic model of every setting: ``embed`` plus one field per stage section."""
-    fields = {"embed": (EmbedConfig, EmbedConfig())}
+    """The pydantic model of every setting: one field per stage section."""
+    fields = {}
     for section in SECTIONS:
         model = section_model(section)
         fields[section] = (model, model())

@@ -236,6 +236,7 @@ def ingest_paths(
     skip_errors: bool = False,
     model: str | None = None,
     backend: str | None = None,
+    embed_settings=None,
     clean_settings=None,
     wait: bool = False,
     batch_size: int = 128,
@@ -249,7 +250,7 @@ def ingest_paths(
     from biascmp.embed import get_embedder
 
     with open_store(db, wait=wait) as store:  # before the model loads: a busy db fails fast
-        embedder = get_embedder(model, backend)
+        embedder = get_embedder(model, backend, embed_settings)
         report = IngestReport(db=str(store.path))
         records = iter_paths(
             paths, outlet=outlet, field_map=field_map,
