@@ -28,6 +28,7 @@ from biascmp.compare.loaded import LoadedSettings, loaded_scores
 from biascmp.compare.terms import Term, TermSettings, distinctive_terms
 from biascmp.compare.tone import ActorTone, ToneSettings, actor_tone
 from biascmp.records import EventArticle, EventDocs
+from biascmp.store.writes import insert_arrow
 
 
 class FramingSettings(BaseModel):
@@ -133,19 +134,11 @@ _TABLES = (
 )
 
 
-def _insert(con, table: str, columns: list[str], rows: list[tuple]) -> None:
+def _insert_columns(con, table: str, columns: list[str], rows: list[tuple]) -> None:
     """Bulk insert through Arrow (one statement, whatever the row count)."""
     import pyarrow as pa
 
-    if not rows:
-        return
-    data = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
-    name = f"_framing_{table}"
-    con.register(name, data)
-    try:
-        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {name}")
-    finally:
-        con.unregister(name)
+    insert_arrow(con, table, pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)}))
 
 
 def save_framing(con, result: FramingResult) -> None:
@@ -154,23 +147,23 @@ def save_framing(con, result: FramingResult) -> None:
     eid = result.event_id
     for table in _TABLES:
         con.execute(f"DELETE FROM {table} WHERE event_id = ?", [eid])
-    _insert(con, "framing_terms",
+    _insert_columns(con, "framing_terms",
             ["event_id", "outlet", "rank", "term", "z", "count", "other_count", "sentence_ids"],
             [(eid, outlet, rank, t.term, float(t.z), t.count, t.other_count, list(t.sentence_ids))
              for outlet, ts in result.terms.items() for rank, t in enumerate(ts, start=1)])
-    _insert(con, "framing_labels",
+    _insert_columns(con, "framing_labels",
             ["event_id", "concept_rank", "concept", "label", "label_key", "outlets", "count",
              "sentence_ids"],
             [(eid, ci, c.concept, v.label, v.key, list(v.outlets), v.count, list(v.sentence_ids))
              for ci, c in enumerate(result.labels, start=1) for v in c.variants])
-    _insert(con, "framing_frames", ["event_id", "outlet", "frame", "share"],
+    _insert_columns(con, "framing_frames", ["event_id", "outlet", "frame", "share"],
             [(eid, o, f, float(s)) for o, fs in result.frames.items() for f, s in fs.items()])
-    _insert(con, "framing_sentence_frames", ["event_id", "sentence_id", "frame", "confidence"],
+    _insert_columns(con, "framing_sentence_frames", ["event_id", "sentence_id", "frame", "confidence"],
             [(eid, sid, f, float(c)) for sid, f, c in result.sentence_frames])
-    _insert(con, "framing_tone",
+    _insert_columns(con, "framing_tone",
             ["event_id", "outlet", "actor", "score", "n", "ci_low", "ci_high", "sentence_ids"],
             [(eid, o, actor, float(t.score), t.n, float(t.ci[0]), float(t.ci[1]),
               list(t.sentence_ids))
              for o, row in result.tone.items() for actor, t in row.items()])
-    _insert(con, "framing_loaded", ["event_id", "sentence_id", "outlet", "score", "text"],
+    _insert_columns(con, "framing_loaded", ["event_id", "sentence_id", "outlet", "score", "text"],
             [(eid, s.sentence_id, s.outlet, float(s.score), s.text) for s in result.loaded])

@@ -32,6 +32,7 @@ from biascmp.compare.align import (
     pair_vector,
 )
 from biascmp.records import EventDocs, Sentence
+from biascmp.store.writes import insert_rows
 
 _DEFAULT_OPPOSED = [
     ("approve", "reject"), ("support", "oppose"), ("abstain", "against"),
@@ -563,38 +564,23 @@ def save_omissions(con, result: OmissionsResult) -> None:
     eid = result.event_id
     for table in ("facts", "fact_mentions", "omissions", "contradictions"):
         con.execute(f"DELETE FROM {table} WHERE event_id = ?", [eid])
-    if result.facts:
-        con.executemany(
-            "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                [eid, f.fact_id, rank, f.text, f.sentence_id, f.n_reporting, f.n_outlets]
-                for rank, f in enumerate(result.facts, start=1)
-            ],
-        )
-        best = {(f.fact_id, m.sentence_id) for f in result.facts for m in f.reporting}
-        con.executemany(
-            "INSERT INTO fact_mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                [eid, f.fact_id, m.sentence_id, m.article_id, m.outlet, m.score,
-                 (f.fact_id, m.sentence_id) in best]
-                for f in result.facts
-                for m in f.mentions
-            ],
-        )
-    rows = [[eid, f.fact_id, o] for f in result.facts for o in f.omitting]
-    if rows:
-        con.executemany("INSERT INTO omissions VALUES (?, ?, ?)", rows)
-    if result.contradictions:
-        con.executemany(
-            "INSERT INTO contradictions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                [
-                    eid, c.contradiction_id, c.fact_id, c.kind, c.score,
-                    c.sentence_a.sentence_id, c.sentence_a.article_id, c.sentence_a.outlet,
-                    c.values_a,
-                    c.sentence_b.sentence_id, c.sentence_b.article_id, c.sentence_b.outlet,
-                    c.values_b,
-                ]
-                for c in result.contradictions
-            ],
-        )
+    insert_rows(con, "facts", [
+        [eid, f.fact_id, rank, f.text, f.sentence_id, f.n_reporting, f.n_outlets]
+        for rank, f in enumerate(result.facts, start=1)
+    ])
+    best = {(f.fact_id, m.sentence_id) for f in result.facts for m in f.reporting}
+    insert_rows(con, "fact_mentions", [
+        [eid, f.fact_id, m.sentence_id, m.article_id, m.outlet, m.score,
+         (f.fact_id, m.sentence_id) in best]
+        for f in result.facts
+        for m in f.mentions
+    ])
+    insert_rows(con, "omissions", [[eid, f.fact_id, o] for f in result.facts for o in f.omitting])
+    insert_rows(con, "contradictions", [
+        [
+            eid, c.contradiction_id, c.fact_id, c.kind, c.score,
+            c.sentence_a.sentence_id, c.sentence_a.article_id, c.sentence_a.outlet, c.values_a,
+            c.sentence_b.sentence_id, c.sentence_b.article_id, c.sentence_b.outlet, c.values_b,
+        ]
+        for c in result.contradictions
+    ])

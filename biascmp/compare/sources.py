@@ -22,6 +22,7 @@ from biascmp.compare.source_lexicon import blank_dateline, fold
 from biascmp.compare.quotes import ExtractedQuote, extract_quotes
 from biascmp.compare.speakers import Mention, build_clusters, classify_affiliation, trailing_name
 from biascmp.records import EventDocs
+from biascmp.store.writes import insert_rows
 from biascmp.text import load_nlp
 
 AFFILIATIONS = ("government", "intergovernmental", "expert", "media", "civil_society",
@@ -288,16 +289,13 @@ def save_sources(con, result: SourcesResult) -> None:
     eid = result.event_id
     con.execute("DELETE FROM quotes WHERE event_id = ?", [eid])
     con.execute("DELETE FROM speakers WHERE event_id = ?", [eid])
-    if result.quotes:
-        con.executemany(
-            "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[eid, q.quote_id, q.article_id, q.outlet, q.sentence_id, q.sentence_ids, q.type,
-              q.text, q.cue, q.speaker, q.speaker_id, q.role, q.affiliation, q.country]
-             for q in result.quotes],
-        )
-    if result.speakers:
-        con.executemany(
-            "INSERT INTO speakers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[eid, s.speaker_id, s.name, s.kind, s.roles, s.aliases, s.affiliation, s.country,
-              s.n_quotes, s.outlets] for s in result.speakers],
-        )
+    insert_rows(con, "quotes", [
+        [eid, q.quote_id, q.article_id, q.outlet, q.sentence_id, q.sentence_ids, q.type,
+         q.text, q.cue, q.speaker, q.speaker_id, q.role, q.affiliation, q.country]
+        for q in result.quotes
+    ])
+    insert_rows(con, "speakers", [
+        [eid, s.speaker_id, s.name, s.kind, s.roles, s.aliases, s.affiliation, s.country,
+         s.n_quotes, s.outlets]
+        for s in result.speakers
+    ])

@@ -21,6 +21,7 @@ from biascmp.events.settings import EventSettings
 from biascmp.records import Entity, Sentence
 from biascmp.store.db import transaction
 from biascmp.store.reads import vectors_from_arrow
+from biascmp.store.writes import insert_arrow
 
 #: articles whose sentences are fetched per query when reading features
 READ_BATCH = 2_000
@@ -153,14 +154,8 @@ def save_events(con: duckdb.DuckDBPyConnection, events: list[Event]) -> None:
             "score": pa.array([m[2] for m in members], pa.float64()),
         }
     )
-    for name, table in (("events", ev), ("event_articles", ea)):
-        view = f"_ins_{name}"
-        con.register(view, table)
-        try:
-            cols = ", ".join(table.column_names)
-            con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM {view}")
-        finally:
-            con.unregister(view)
+    insert_arrow(con, "events", ev)
+    insert_arrow(con, "event_articles", ea)
 
 
 def regroup(con: duckdb.DuckDBPyConnection, settings: EventSettings | None = None) -> list[Event]:
