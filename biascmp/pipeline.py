@@ -121,20 +121,27 @@ def stored_repeat_counts(store: Store, raws: list[RawArticle]) -> dict[str, dict
     return found
 
 
-def _prepare(store: Store, raws: list[RawArticle], report: IngestReport, clean_settings=None) -> list[Article]:
-    """Clean and deduplicate one batch; drop articles stored unchanged, delete changed ones."""
+def _prepare(
+    store: Store, raws: list[RawArticle], report: IngestReport, seen_ids: set[str], clean_settings=None
+) -> list[Article]:
+    """Clean and deduplicate one batch; drop articles stored unchanged, delete changed ones.
+
+    Within one ingest the first record with an id wins (``seen_ids`` spans the batches, whose
+    writes may still be pending); later ones are counted as duplicates."""
     from biascmp.ingest import clean_articles
 
     repeated = stored_repeat_counts(store, raws)
     articles = clean_articles(raws, repeated=repeated, settings=clean_settings)
-    seen: dict[str, Article] = {}
+    batch: list[Article] = []
     for article in articles:
-        if article.article_id in seen:
+        if article.article_id in seen_ids:
             report.duplicates += 1
-        seen[article.article_id] = article  # the last record with an id wins
-    stored = existing_hashes(store.con, list(seen))
+            continue
+        seen_ids.add(article.article_id)
+        batch.append(article)
+    stored = existing_hashes(store.con, [a.article_id for a in batch])
     fresh, changed = [], []
-    for article in seen.values():
+    for article in batch:
         old = stored.get(article.article_id)
         if old == article.content_hash:
             report.unchanged += 1
@@ -186,10 +193,10 @@ def ingest_records(
     with transaction(store.con):
         ensure_embedding_columns(store, embedder.model_id, embedder.dim)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = None
+            pending, seen_ids = None, set()
             for raws in batched(records, batch_size):
                 report.read += len(raws)
-                articles = _prepare(store, raws, report, clean_settings)
+                articles = _prepare(store, raws, report, seen_ids, clean_settings)
                 future = pool.submit(process_articles, articles)
                 if pending is not None:
                     _embed_and_write(store, embedder, pending.result(), report)

@@ -189,3 +189,20 @@ def test_seed_article_body_kept_and_boilerplate_dropped(tmp_path):
                  "Min read", "Remind me later", "Contribute today", "Savostianov"):
         assert gone not in clean, gone
     assert sql(db, "select published from articles")[0]["published"] == "2025-02-25"
+
+
+def test_repeated_id_across_batches_keeps_the_first(tmp_path):
+    """Batches are written one step behind the text stage: an id seen in an earlier batch of the
+    same ingest is a duplicate, never a second row."""
+    from biascmp.pipeline import ingest_paths
+
+    records = [{"id": f"r-{i}", "outlet": "Dup Daily", "text": f"Item {i} was approved by the board."}
+               for i in range(5)]
+    records.append({"id": "r-0", "outlet": "Dup Daily", "text": "A different text under an old id."})
+    path = tmp_path / "dups.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    db = tmp_path / "dups.duckdb"
+    report = ingest_paths([str(path)], db, batch_size=2)
+    assert report.new == 5 and report.duplicates == 1
+    texts = sql(db, "select clean_text from articles where article_id = 'r-0'")
+    assert texts == [{"clean_text": "Item 0 was approved by the board."}]
