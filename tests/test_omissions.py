@@ -284,3 +284,44 @@ def test_load_facts_errors(tmp_path, name, content, reason):
 def test_load_facts_missing_file(tmp_path):
     with pytest.raises(BadInput, match="not found"):
         load_facts(tmp_path / "nope.txt")
+
+
+def _reference_grouping(n, outlet_of, pairs, settings):
+    """The plain definition: merge strongest first when enough cross-outlet member pairs align."""
+    aligned = {(p.i, p.j) for p in pairs if p.score >= settings.align.threshold}
+    groups = {i: [i] for i in range(n)}
+    group_of = list(range(n))
+    for p in sorted((p for p in pairs if p.score >= settings.align.threshold),
+                    key=lambda p: (-p.score, p.i, p.j)):
+        ga, gb = group_of[p.i], group_of[p.j]
+        if ga == gb:
+            continue
+        cross = [(x, y) for x in groups[ga] for y in groups[gb] if outlet_of[x] != outlet_of[y]]
+        linked = sum((min(x, y), max(x, y)) in aligned for x, y in cross)
+        if cross and linked / len(cross) < settings.link_ratio:
+            continue
+        keep, drop = (ga, gb) if len(groups[ga]) >= len(groups[gb]) else (gb, ga)
+        for x in groups[drop]:
+            group_of[x] = keep
+        groups[keep] = sorted(groups[keep] + groups.pop(drop))
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def test_incremental_grouping_matches_the_plain_definition():
+    import random
+
+    from biascmp.compare.align import AlignedPair
+    from biascmp.compare.omissions import OmissionSettings, group_statements
+
+    rng = random.Random(7)
+    for _ in range(25):
+        n = rng.randint(10, 120)
+        outlet_of = [rng.choice("ABCDE") for _ in range(n)]
+        seen, pairs = set(), []
+        for _ in range(3 * n):
+            i, j = sorted(rng.sample(range(n), 2))
+            if outlet_of[i] != outlet_of[j] and (i, j) not in seen:
+                seen.add((i, j))
+                pairs.append(AlignedPair(i, j, 0.5, rng.random()))
+        settings = OmissionSettings(link_ratio=rng.choice([0.2, 0.5, 0.8]))
+        assert group_statements(n, outlet_of, pairs, settings) == _reference_grouping(n, outlet_of, pairs, settings)

@@ -18,6 +18,7 @@ Pure functions over ``EventDocs``; ``save_omissions`` writes the tables of migra
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
@@ -207,29 +208,41 @@ def group_statements(
 ) -> list[list[int]]:
     """Groups of sentence indices: aligned pairs merged strongest first, a merge allowed
     only when at least ``link_ratio`` of the cross-outlet pairs between the two groups are
-    aligned. Returns groups (sorted members) with at least two sentences."""
+    aligned. Returns groups (sorted members) with at least two sentences.
+
+    Link counts between groups and each group's outlet histogram are kept up to date while
+    merging, so a merge test costs O(1) and a merge O(neighbour groups): linear in the
+    aligned pairs, not in the product of group sizes."""
     threshold = settings.align.threshold
-    aligned = {(p.i, p.j) for p in pairs if p.score >= threshold}
     edges = sorted((p for p in pairs if p.score >= threshold), key=lambda p: (-p.score, p.i, p.j))
     group_of = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    outlets: dict[int, Counter] = {i: Counter([outlet_of[i]]) for i in range(n)}
+    links: dict[int, Counter] = {i: Counter() for i in range(n)}  # group -> group -> aligned pairs
+    for p in {(p.i, p.j) for p in edges}:
+        i, j = p
+        if outlet_of[i] != outlet_of[j]:
+            links[i][j] += 1
+            links[j][i] += 1
     for p in edges:
         ga, gb = group_of[p.i], group_of[p.j]
         if ga == gb:
             continue
-        total = linked = 0
-        for x in members[ga]:
-            for y in members[gb]:
-                if outlet_of[x] == outlet_of[y]:
-                    continue
-                total += 1
-                linked += (min(x, y), max(x, y)) in aligned
-        if total and linked / total < settings.link_ratio:
+        same_outlet = sum(c * outlets[gb][o] for o, c in outlets[ga].items())
+        total = len(members[ga]) * len(members[gb]) - same_outlet
+        if total and links[ga][gb] / total < settings.link_ratio:
             continue
         keep, drop = (ga, gb) if len(members[ga]) >= len(members[gb]) else (gb, ga)
         for x in members[drop]:
             group_of[x] = keep
         members[keep] = sorted(members[keep] + members.pop(drop))
+        outlets[keep].update(outlets.pop(drop))
+        for other, count in links.pop(drop).items():
+            del links[other][drop]
+            if other != keep:
+                links[keep][other] += count
+                links[other][keep] += count
+        links[keep].pop(drop, None)
     return [m for m in members.values() if len(m) > 1]
 
 
