@@ -5,7 +5,9 @@ the demo corpus, beside two baselines: average-linkage clustering of whole-artic
 vectors and of TF-IDF vectors, each at its best cosine threshold *for that dataset* (found by
 sweeping, i.e. tuned on the answer; our method is not).
 
-    .venv/bin/python evaluation/eval_events.py [--datasets DIR] [--demo DIR] [--json FILE]
+    .venv/bin/python evaluation/eval_events.py [--datasets DIR] [--json FILE] [--set NAME=VALUE ...]
+
+``--set`` overrides one ``EventSettings`` field (repeatable), e.g. to measure an opt-in signal.
 """
 
 from __future__ import annotations
@@ -138,14 +140,32 @@ def print_table(metrics: dict) -> None:
             )
 
 
+def settings_from(overrides: list[str]):
+    """``EventSettings`` with ``NAME=VALUE`` overrides (pydantic validates and converts the
+    values); None when there are none, i.e. the defaults."""
+    from biascmp.events import EventSettings
+
+    if not overrides:
+        return None
+    fields = {}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--set wants NAME=VALUE, got {item!r}")
+        fields[name.strip()] = value.strip()
+    return EventSettings.model_validate(fields)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default=None, help="folder with ecbplus/ and biaslab/")
     parser.add_argument("--json", default=None, help="also write the metrics dict here")
     parser.add_argument("--no-baselines", action="store_true", help="only our method")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override one EventSettings field (repeatable)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    metrics = evaluate(args.datasets, baselines=not args.no_baselines)
+    metrics = evaluate(args.datasets, settings_from(args.set), baselines=not args.no_baselines)
     print_table(metrics)
     if args.json:
         Path(args.json).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")

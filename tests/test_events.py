@@ -283,3 +283,25 @@ def test_corrections_survive_regrouping(store_db):
         assert of["vote-a-0"] != quake_a
         with pytest.raises(NotFound):
             assign(store.con, "missing-article", quake_a)
+
+
+def test_neighbour_sets_keep_each_articles_best_candidates():
+    from biascmp.events.cluster import CANNOT_LINK, neighbour_sets
+
+    i = np.array([0, 0, 0, 1, 2])
+    j = np.array([1, 2, 3, 2, 3])
+    scores = np.array([0.9, 0.5, 0.7, 0.6, CANNOT_LINK])
+    near = neighbour_sets(4, i, j, scores, k=2).toarray()
+    assert [set(np.flatnonzero(row)) for row in near] == [{1, 3}, {0, 2}, {1, 0}, {0}]
+
+
+def test_shared_neighbour_signal_keeps_look_alikes_apart(dated_inputs, undated_inputs):
+    settings = EventSettings(weight_shared_neighbours=0.3, shared_k=2)
+    for inputs, dated in ((dated_inputs, True), (undated_inputs, False)):
+        result = group_articles(inputs, settings)
+        assert partition(result) == gold_partition(corpus_items(dated))
+        assert group_articles(list(reversed(inputs)), settings) == result
+    items = [EventInput(**i.__dict__) for i in dated_inputs]
+    items[0].pinned = items[-1].pinned = "my-event"
+    result = {a.article_id: a.event_id for a in group_articles(items, settings)}
+    assert result[items[0].article_id] == result[items[-1].article_id] == "my-event"

@@ -9,7 +9,9 @@ Pure over a batch of ``EventInput`` records. Steps:
 3. **Links**: each candidate pair gets a combined similarity (weighted mean of the signals the
    two articles both have, date proximity included when both are dated); pairs at or above
    ``threshold`` link.
-   Articles pinned to the same event always link.
+   Articles pinned to the same event always link. Optionally (``weight_shared_neighbours``,
+   off by default) each score is blended with the fraction of the two articles' best-scoring
+   candidates they share (shared nearest neighbours), computed from the candidate pairs only.
 4. **Clusters**: each linked group (bounded by ``max_component``) is clustered by
    scikit-learn's average-linkage agglomerative clustering on its dense combined distances,
    cut at ``1 - threshold``. Average linkage needs every merge to hold on average over all
@@ -167,8 +169,41 @@ def edge_scores(sig: Signals, i: np.ndarray, j: np.ndarray, settings: EventSetti
     return out
 
 
-def dense_scores(sig: Signals, idx: np.ndarray, settings: EventSettings) -> np.ndarray:
-    """Combined similarity matrix of the articles ``idx`` (a linked group)."""
+def neighbour_sets(
+    n: int, i: np.ndarray, j: np.ndarray, scores: np.ndarray, k: int, min_score: float = -1.0
+) -> sparse.csr_matrix:
+    """(n, n) 0/1 matrix: row a marks a's ``k`` best-scoring candidates that score at least
+    ``min_score`` (ties by index; pairs that cannot link are never neighbours). Linear in the
+    candidate pairs."""
+    ok = (scores > CANNOT_LINK / 2) & (scores >= min_score)
+    rows = np.r_[i[ok], j[ok]]
+    cols = np.r_[j[ok], i[ok]]
+    vals = np.r_[scores[ok], scores[ok]]
+    order = np.lexsort((cols, -vals, rows))
+    rows, cols = rows[order], cols[order]
+    starts = np.searchsorted(rows, rows, side="left")
+    keep = (np.arange(len(rows)) - starts) < k
+    return sparse.csr_matrix(
+        (np.ones(int(keep.sum()), np.float32), (rows[keep], cols[keep])), shape=(n, n)
+    )
+
+
+def mix_shared(scores: np.ndarray, shared: np.ndarray, settings: EventSettings) -> np.ndarray:
+    """Blend the shared-neighbour fraction into combined scores; cannot-link pairs stay so
+    and pinned-together pairs stay 1."""
+    share = settings.weight_shared_neighbours
+    if share <= 0:
+        return scores
+    mixed = (1.0 - share) * scores + share * shared / settings.shared_k
+    mixed = np.where(scores <= CANNOT_LINK / 2, scores, mixed)
+    return np.where(scores >= 1.0, np.maximum(scores, mixed), mixed)
+
+
+def dense_scores(
+    sig: Signals, idx: np.ndarray, settings: EventSettings, near: sparse.csr_matrix | None = None
+) -> np.ndarray:
+    """Combined similarity matrix of the articles ``idx`` (a linked group); ``near``: the
+    neighbour sets when the shared-neighbour signal is on."""
     parts = {"lead": sig.lead[idx] @ sig.lead[idx].T, "body": sig.body[idx] @ sig.body[idx].T}
     both = {}
     for name, mat in sig.sparse.items():
@@ -178,7 +213,11 @@ def dense_scores(sig: Signals, idx: np.ndarray, settings: EventSettings) -> np.n
         both[name] = np.outer(has, has)
     d = sig.days[idx]
     p = sig.pins[idx]
-    return _combine(parts, both, d[:, None], d[None, :], p[:, None], p[None, :], settings)
+    scores = _combine(parts, both, d[:, None], d[None, :], p[:, None], p[None, :], settings)
+    if near is not None:
+        sub = near[idx]
+        scores = mix_shared(scores, (sub @ sub.T).toarray(), settings)
+    return scores
 
 
 def _linked_groups(n: int, i, j, linked, max_size: int, settings) -> list[np.ndarray]:
@@ -272,6 +311,11 @@ def group_articles(
     )
     i, j = _add_pin_pairs(sig.pins, i, j)
     scores = edge_scores(sig, i, j, settings)
+    near = None
+    if settings.weight_shared_neighbours > 0:
+        near = neighbour_sets(n, i, j, scores, settings.shared_k, settings.shared_min_score)
+        shared = np.asarray(near[i].multiply(near[j]).sum(axis=1)).ravel()
+        scores = mix_shared(scores, shared, settings)
     groups = _linked_groups(n, i, j, scores, settings.max_component, settings)
     pinned_ids = {it.pinned for it in items if it.pinned}
     out: list[EventAssignment] = []
@@ -281,7 +325,7 @@ def group_articles(
         if len(nodes) == 1:
             matrix, labels = np.ones((1, 1)), np.zeros(1, np.int64)
         else:
-            matrix = dense_scores(sig, nodes, settings)
+            matrix = dense_scores(sig, nodes, settings, near)
             matrix[owner[:, None] != owner[None, :]] = CANNOT_LINK
             labels = _cluster_pack(matrix, settings.threshold)
         for label in np.unique(labels):

@@ -13,7 +13,7 @@ class EventSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    threshold: float = Field(0.275, ge=-1.0, le=1.0)
+    threshold: float = Field(0.25, ge=-1.0, le=1.0)
     """Average-linkage cut: two groups merge while the mean combined similarity of their
     article pairs is at least this. Higher -> smaller, purer events."""
 
@@ -45,6 +45,20 @@ class EventSettings(BaseModel):
 
     weight_terms: float = Field(2.0, ge=0.0)
     """Weight of the TF-IDF cosine of the content lemmas."""
+
+    weight_shared_neighbours: float = Field(0.3, ge=0.0, le=1.0)
+    """Share of the shared-nearest-neighbour signal in the final pair score:
+    ``(1 - share) * combined + share * |N(a) & N(b)| / shared_k``, where ``N(x)`` is x's
+    ``shared_k`` best-scoring candidates. Two articles that the same other articles resemble
+    most are likely one story even when their own texts overlap little (long, opinionated
+    coverage); look-alike events keep separate neighbourhoods. 0 switches it off."""
+
+    shared_k: int = Field(6, ge=1)
+    """Size of each article's neighbourhood for ``weight_shared_neighbours``."""
+
+    shared_min_score: float = Field(0.25, ge=-1.0, le=1.0)
+    """A candidate scoring below this is never in a neighbourhood: in a small corpus an
+    article's ``shared_k`` nearest would otherwise reach into a look-alike event."""
 
     neighbours: int = Field(30, ge=1)
     """Candidate neighbours searched per article (by lead vector) before scoring pairs."""
