@@ -14,7 +14,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from biascmp.store.db import get_meta, open_store, set_meta, transaction
+from biascmp.store.db import get_meta, open_store as _open_store, resolve_db_path, set_meta, transaction
+
+
+def open_store(db=None, **kwargs):
+    """Open an existing database: only ``ingest`` creates one."""
+    from biascmp.errors import DatabaseError
+
+    path = resolve_db_path(db)
+    if not path.exists():
+        raise DatabaseError(str(path), "no such database (run `biascmp ingest` first)")
+    return _open_store(path, **kwargs)
 
 
 def _settings(settings):

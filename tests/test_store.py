@@ -104,3 +104,12 @@ def test_second_writer_gets_database_in_use(tmp_path):
     # once the holder is gone, writing works again and nothing was lost
     with open_store(db) as store:
         assert store.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("command", [["events"], ["omissions", "x"], ["compare", "x"], ["events", "--list"]])
+def test_commands_other_than_ingest_never_create_a_database(tmp_path, command):
+    missing = tmp_path / "missing.duckdb"
+    result = runner.invoke(app, [*command, "--db", str(missing)])
+    assert result.exit_code == 3
+    assert "missing.duckdb" in result.stderr and "no such database" in result.stderr
+    assert not missing.exists()
