@@ -76,7 +76,7 @@ def ingest(
     """Read articles (txt, md, html, json, jsonl, csv), clean, split, embed and store them."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from biascmp.pipeline import ingest_paths
+    from biascmp import api
 
     try:
         mapping = parse_field_map(field)
@@ -86,8 +86,8 @@ def ingest(
             console=None,
         ) as bar:
             task = bar.add_task("ingest", total=None)
-            report = ingest_paths(
-                [str(p) for p in paths], db, outlet=outlet, field_map=mapping,
+            report = api.ingest(
+                paths, db, outlet=outlet, field_map=mapping,
                 skip_errors=skip_errors, model=model, backend=backend, wait=wait,
                 progress=lambda n: bar.advance(task, n),
             )
