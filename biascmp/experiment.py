@@ -27,8 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from biascmp.config import resolve_settings, settings_dict
 from biascmp.errors import ConfigError
 
-ANALYSES = ("events", "omissions", "sources", "framing", "compare")
-EVALUATIONS = ("events", "omissions", "sources", "framing")
+EXTENSIONS = {"json": "json", "html": "html", "markdown": "md"}
 PACKAGES = ("biascmp", "duckdb", "numpy", "scikit-learn", "sentence-transformers", "spacy",
             "torch", "transformers", "openvino", "trafilatura")
 
@@ -196,7 +195,7 @@ def run_experiment(path: str | Path, *, force: bool = False, progress=None) -> d
             if name == "compare":
                 report = api.compare(event_id, db=db, settings=settings)
                 for fmt in spec.outputs.formats:
-                    file = folder / f"{spec.outputs.name}.{ {'json': 'json', 'html': 'html', 'markdown': 'md'}[fmt] }"
+                    file = folder / f"{spec.outputs.name}.{EXTENSIONS[fmt]}"
                     file.write_text(api.render(report, fmt), encoding="utf-8")
                     outputs.append(file.name)
             else:
