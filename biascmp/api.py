@@ -181,7 +181,7 @@ def compare(event: str, db=None, *, settings=None, meta: dict | None = None) -> 
             save_omissions(store.con, om)
             save_sources(store.con, so)
             save_framing(store.con, fr)
-    return build_report(docs, om.to_dict(), so.to_dict(), fr.to_dict(), meta=meta)
+    return build_report(docs, om.to_dict(), so.to_dict(), fr.to_dict(), meta=meta, settings=settings.report)
 
 
 def render(report: dict, fmt: str) -> str:

@@ -24,6 +24,7 @@ SECTIONS: dict[str, str] = {
     "omissions": "biascmp.compare.omissions:OmissionSettings",
     "sources": "biascmp.compare.sources:SourceSettings",
     "framing": "biascmp.compare.framing:FramingSettings",
+    "report": "biascmp.report.model:ReportSettings",
 }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from biascmp.records import EventDocs
 from biascmp.report import framing_findings, omission_findings, source_findings
@@ -25,6 +25,8 @@ SCHEMA = "biascmp.report/1"
 class ReportSettings(BaseModel):
     """How much of each analysis the report keeps (the analyses decide what is significant;
     these only bound how many findings are shown)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     summary_terms: int = Field(6, ge=0, description="Distinctive terms per outlet in the summary.")
     summary_frames: int = Field(3, ge=0, description="Dominant frames per outlet in the summary.")
