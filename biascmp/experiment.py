@@ -131,12 +131,13 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def resolve(spec: ExperimentSpec, base: Path, source: str) -> dict:
-    """The resolved experiment: every setting explicit, paths relative to the file."""
+def resolve(spec: ExperimentSpec, source: str):
+    """The resolved experiment (every setting explicit, paths relative to the file) as a
+    dict, and the settings object it holds."""
     settings = resolve_settings(spec.settings, source=source)
     data = json.loads(spec.model_dump_json())
     data["settings"] = settings_dict(settings)
-    return data
+    return data, settings
 
 
 def compute_run_id(resolved: dict, input_hashes: dict, weights_hash: str, versions: dict) -> str:
@@ -158,8 +159,7 @@ def run_experiment(path: str | Path, *, force: bool = False, progress=None) -> d
 
     say = progress or (lambda message: None)
     spec, base = load_spec(path)
-    resolved = resolve(spec, base, str(path))
-    settings = resolve_settings(spec.settings, source=str(path))
+    resolved, settings = resolve(spec, str(path))
     inputs = _file_hashes([base / p for p in spec.corpus.paths]) if spec.corpus else {}
     # paths as the experiment file names them (relative to its folder): the run id does not
     # depend on where the checkout lives
