@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import duckdb
 import pytest
 
 from biascmp.compare.align import AlignSettings, align_event, normalise_dates
@@ -172,12 +171,9 @@ def test_stricter_threshold_finds_fewer_facts(docs, result):
 
 
 def test_save_omissions_replaces_rows(tmp_path, result):
-    from biascmp.store.migrations.m003_omissions import SQL
+    from biascmp.store.db import open_store
 
-    con = duckdb.connect(str(tmp_path / "t.duckdb"))
-    for stmt in SQL.split(";"):
-        if stmt.strip():
-            con.execute(stmt)
+    con = open_store(tmp_path / "t.duckdb").con  # every migration applied
     save_omissions(con, result)
     save_omissions(con, result)
     n = con.execute("SELECT count(*) FROM facts WHERE event_id='bridge-vote'").fetchone()[0]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
@@ -250,13 +249,10 @@ def test_deterministic(embedder):
     assert a == b
 
 
-def test_save_sources_replaces_rows(result):
-    from biascmp.store.migrations import m004_sources
+def test_save_sources_replaces_rows(tmp_path, result):
+    from biascmp.store.db import open_store
 
-    con = duckdb.connect()
-    for statement in m004_sources.SQL.split(";"):
-        if statement.strip():
-            con.execute(statement)
+    con = open_store(tmp_path / "s.duckdb").con  # every migration applied
     save_sources(con, result)
     save_sources(con, result)
     n = con.execute("SELECT count(*) FROM quotes WHERE event_id = 'budget'").fetchone()[0]
