@@ -37,6 +37,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from biascmp.compare.fixtures import event_docs_from_texts  # noqa: E402
@@ -57,7 +58,9 @@ FRAC_NAMES = {1: "economic", 3: "morality", 4: "fairness", 5: "legality & crime"
 
 
 def default_datasets() -> Path:
-    return Path(os.environ.get("BIASCMP_DATASETS") or (REPO.parent / "shared" / "datasets"))
+    from event_datasets import datasets_root  # the one definition of the default
+
+    return datasets_root()
 
 
 # --------------------------------------------------------------------------- metrics

@@ -53,7 +53,9 @@ from biascmp.embed import get_embedder  # noqa: E402
 
 
 def default_datasets() -> Path:
-    return Path(os.environ.get("BIASCMP_DATASETS") or (REPO.parent / "shared" / "datasets"))
+    from event_datasets import datasets_root  # the one definition of the default
+
+    return datasets_root()
 
 
 # --------------------------------------------------------------------------- metrics
