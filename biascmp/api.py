@@ -95,14 +95,18 @@ def merge(target: str, source: str, db=None, *, settings=None):
 
 
 def _event_docs(store, ref: str, settings):
-    """Resolve an event or article id (regrouping first when the grouping is stale)."""
+    """Resolve an event or article id (regrouping first when the grouping is stale) and read
+    its articles, annotating (spaCy entities and lemmas) those not annotated yet."""
     from biascmp.events.store import regroup, resolve_event
-    from biascmp.store.reads import load_event_docs
+    from biascmp.store.annotations import ensure_annotated
+    from biascmp.store.reads import event_article_ids, load_event_docs
 
     if _events_stale(store.con):
         regroup(store.con, _settings(settings).events)
         set_meta(store.con, "events_stale", "0")
-    return load_event_docs(store.con, resolve_event(store.con, ref))
+    event_id = resolve_event(store.con, ref)
+    ensure_annotated(store.con, event_article_ids(store.con, event_id)[1])
+    return load_event_docs(store.con, event_id)
 
 
 def pick_event(db, ref: str | None = None) -> str:

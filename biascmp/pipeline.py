@@ -2,7 +2,9 @@
 
 Each stage is a function over a list of records, so a distributed engine could map them over
 batches. Here they run in one process; every write of one ingest is one transaction, so a
-failed or killed ingest leaves the database as it was.
+failed or killed ingest leaves the database as it was. No stage but the embedding runs a
+model: sentences are split by rules (``biascmp.text``) and spaCy's entities and lemmas are
+added later, for the articles an analysis reads (``biascmp.annotate``).
 """
 
 from __future__ import annotations
@@ -156,14 +158,27 @@ def _prepare(
 
 
 def _embed_and_write(store: Store, embedder, articles: list[Article], report: IngestReport) -> None:
+    from biascmp.events.features import article_vector
     from biascmp.ingest import repeated_paragraph_keys
 
     kept = [s for a in articles for s in a.sentences if not s.is_boilerplate]
     vectors = embed_with_cache(store, embedder, [s.text for s in kept], report)
-    article_vectors = embed_with_cache(
-        store, embedder, [article_text_for_embedding(a) for a in articles], report
-    )
+    # the article vector costs one title per article: it is derived from the title's and the
+    # sentences' vectors (events.features.article_vector), not from a second pass over the text
+    titles = [(a.title or "").strip() for a in articles]
+    titled = [k for k, t in enumerate(titles) if t]
+    title_vectors = embed_with_cache(store, embedder, [titles[k] for k in titled], report)
+    title_of = dict(zip(titled, title_vectors))
     by_id = {s.sentence_id: v for s, v in zip(kept, vectors)}
+    dim = embedder.dim
+    article_vectors = np.stack([
+        article_vector(
+            title_of.get(k),
+            np.array([by_id[s.sentence_id] for s in a.sentences if not s.is_boilerplate],
+                     np.float32).reshape(-1, dim),
+        )
+        for k, a in enumerate(articles)
+    ]) if articles else np.zeros((0, dim), np.float32)
     write_articles(store.con, articles, article_vectors, by_id, repeated_paragraph_keys)
     report.sentences += sum(len(a.sentences) for a in articles)
     report.boilerplate_paragraphs += sum(p.is_boilerplate for a in articles for p in a.paragraphs)
@@ -181,11 +196,11 @@ def ingest_records(
 ) -> IngestReport:
     """Ingest ``RawArticle`` records into an open store, all in one transaction.
 
-    The text stage (spaCy) of batch k+1 runs in a worker thread while batch k is embedded, so
-    the CPU does not sit idle between the stages.
+    The text stage of batch k+1 runs in a worker thread while batch k is embedded (the model
+    releases the interpreter lock), so the cores stay busy with the model.
     """
     from biascmp.embed import get_embedder
-    from biascmp.text import process_articles
+    from biascmp.text import segment_articles
 
     report = report or IngestReport(db=str(store.path))
     started = time.perf_counter()
@@ -197,7 +212,7 @@ def ingest_records(
             for raws in batched(records, batch_size):
                 report.read += len(raws)
                 articles = _prepare(store, raws, report, seen_ids, clean_settings)
-                future = pool.submit(process_articles, articles)
+                future = pool.submit(segment_articles, articles)
                 if pending is not None:
                     _embed_and_write(store, embedder, pending.result(), report)
                 pending = future

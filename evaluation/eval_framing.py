@@ -169,7 +169,7 @@ def demo_items(demo: Path) -> tuple[dict, list[dict]]:
 
 def phrase_tokens(phrase: str) -> list[str]:
     """A gold phrase as the analysis sees words: lemmas, edge stop words trimmed."""
-    from biascmp.text import load_nlp
+    from biascmp.annotate import load_nlp
 
     doc = load_nlp()(phrase)
     toks = []

@@ -186,7 +186,7 @@ def run_textacy(items: dict[str, dict]) -> tuple[dict, int, str | None]:
         from textacy.extract.triples import direct_quotations
     except Exception as err:  # not installed or incompatible
         return {}, 0, f"textacy unavailable ({err}); pip install textacy==0.13.0"
-    from biascmp.text import load_nlp
+    from biascmp.annotate import load_nlp
 
     nlp = load_nlp()
     preds: dict[str, list[dict]] = {}

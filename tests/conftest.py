@@ -12,6 +12,6 @@ def embedder():
 
 @pytest.fixture(scope="session")
 def nlp():
-    from biascmp.text import load_nlp
+    from biascmp.annotate import load_nlp
 
     return load_nlp()

@@ -41,7 +41,8 @@ from biascmp.ingest.markdown_inline import (
     strip_links,
     strip_tags,
 )
-from biascmp.text import process_articles
+from biascmp.annotate import annotate_sentences
+from biascmp.text import segment_articles
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -104,7 +105,8 @@ def run_stages(path: Path, nlp, *, seconds: float = SMALL_INPUT_SECONDS, text_st
             raws = list(iter_records(path, outlet="Fuzz Outlet"))
             articles = clean_articles(raws)
             if text_stage:
-                process_articles(articles, nlp=nlp)
+                segment_articles(articles)
+                annotate_sentences([s for a in articles for s in a.sentences], nlp=nlp)
     except BadInput as err:
         check_bad_input(err, path)
         return err

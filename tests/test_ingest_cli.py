@@ -86,8 +86,15 @@ def test_ingest_folder_recursively_keeps_ids_and_flags_boilerplate(db):
                     "where article_id = 't-b' order by position")
     assert sents[0]["sentence_id"] == "t-b:0" and sents[0]["numbers"] == ["31", "9"]
     assert all(s["has_vec"] for s in sents)
+    # the ingest runs no spaCy: entities and lemmas come when an analysis first reads the article
+    assert sql(db, "select count(*) as n from entities")[0]["n"] == 0
+    assert sql(db, "select bool_or(annotated) as any from articles")[0]["any"] is False
+    result = runner.invoke(app, ["omissions", "t-a", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
     ents = sql(db, "select text, label from entities where article_id = 't-a' and label = 'PERSON'")
     assert {"text": "Ines Koval", "label": "PERSON"} in ents
+    lemmas = sql(db, "select lemmas from sentences where article_id = 't-a' and position = 0")
+    assert lemmas[0]["lemmas"]
 
 
 def test_reingest_same_content_changes_nothing(db, corpus):

@@ -15,7 +15,7 @@ import pytest
 
 from biascmp.store.db import open_store
 
-N_ARTICLES = 240
+N_ARTICLES = 3000
 
 
 def write_corpus(path: Path, n: int = N_ARTICLES) -> Path:

@@ -28,3 +28,42 @@ def test_overlong_paragraph_is_cut_not_crashed():
     sents = segment_text(text, article_id="long")
     assert sents and all(s.text for s in sents)
     assert sum(len(s.text.split()) for s in sents) == 30_000
+
+
+def _split(text):
+    from biascmp.text import split_sentences
+
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def test_sentence_rules_keep_abbreviations_initials_and_acronyms_inside():
+    text = ("Sen. Laura Benning met Dr. Mark Ode of the U.S. Army at 3 p.m. on Monday. "
+            "J. K. Rowling wrote it. Apple Inc. said sales rose 2.5 per cent.")
+    assert _split(text) == [
+        "Sen. Laura Benning met Dr. Mark Ode of the U.S. Army at 3 p.m. on Monday.",
+        "J. K. Rowling wrote it.",
+        "Apple Inc. said sales rose 2.5 per cent.",
+    ]
+
+
+def test_sentence_rules_keep_quotes_with_their_sentence():
+    assert _split('He said: "We will win. We are strong." Then he left. «Stop,» she said.') == [
+        'He said: "We will win.', 'We are strong."', "Then he left.", "«Stop,» she said.",
+    ]
+    # a question inside a quote followed by a lower-case attribution is one sentence
+    assert _split('"Why?" she asked. It ended.') == ['"Why?" she asked.', "It ended."]
+
+
+def test_sentence_rules_need_a_capital_or_digit_after_the_stop():
+    assert _split("The vote was 93-8-73. 93 were in favour. it was close!  Yes.") == [
+        "The vote was 93-8-73.", "93 were in favour. it was close!", "Yes.",
+    ]
+    assert _split("") == [] and _split("   ") == []
+    assert _split("No full stop at the end") == ["No full stop at the end"]
+
+
+def test_entities_are_cut_at_the_sentence_they_start_in():
+    sents = segment_text("Officials met in New York. Then they left for Paris.", article_id="e")
+    assert [e.text for e in sents[0].entities] == ["New York"]
+    assert [e.text for e in sents[1].entities] == ["Paris"]
+    assert sents[1].text[sents[1].entities[0].start:sents[1].entities[0].end] == "Paris"

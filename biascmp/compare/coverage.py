@@ -149,10 +149,12 @@ def load_facts(path: str | Path) -> list[dict]:
 
 def fact_statement(text: str, fact_id: str = "fact") -> Sentence:
     """A fact text as one ``Sentence`` (entities, numbers, lemmas over the whole text)."""
-    from biascmp.text import load_nlp, sentence_record
+    from biascmp.annotate import annotate_sentences
+    from biascmp.text import extract_numbers
 
-    doc = load_nlp()(text)
-    return sentence_record(fact_id, 0, 0, doc[:], False)
+    text = " ".join(text.split())
+    sentence = Sentence(fact_id, fact_id, 0, 0, text, numbers=extract_numbers(text))
+    return annotate_sentences([sentence])[0]
 
 
 @dataclass

@@ -205,7 +205,7 @@ class _Tagger:
     need it."""
 
     def __init__(self, sentences: list[Sentence]):
-        from biascmp.text import load_nlp
+        from biascmp.annotate import load_nlp
 
         nlp = load_nlp()
         self.info: dict[str, tuple[list[str], list[tuple[int, int]]] | None] = {}

@@ -63,7 +63,7 @@ def head_class_labels(docs: EventDocs, heads: dict[str, list[str]], max_tokens: 
                       max_evidence: int) -> list[dict]:
     """Per referent class: ``{"class", "variants": {key: (surface counts, outlets, count,
     sentence_ids)}}`` for every noun phrase headed by one of the class's nouns."""
-    from biascmp.text import load_nlp
+    from biascmp.annotate import load_nlp
 
     head_class = {h: name for name, hs in heads.items() for h in hs}
     outlet_of = {a.article_id: a.outlet for a in docs.articles}

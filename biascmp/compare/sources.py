@@ -23,7 +23,7 @@ from biascmp.compare.quotes import ExtractedQuote, extract_quotes
 from biascmp.compare.speakers import Mention, build_clusters, classify_affiliation, trailing_name
 from biascmp.records import EventDocs
 from biascmp.store.writes import insert_rows
-from biascmp.text import load_nlp
+from biascmp.annotate import load_nlp
 
 AFFILIATIONS = ("government", "intergovernmental", "expert", "media", "civil_society",
                 "anonymous", "other")
