@@ -5,8 +5,9 @@
 1. Generates N seeded news-like articles (``benchmarks/_gen.py``) as one JSONL file in a
    temporary folder.
 2. Runs the real CLI path, ``biascmp.pipeline.ingest_paths``, into a fresh DuckDB file in a
-   child process (read + clean + spaCy + embed + store). The spaCy pipeline and the embedder
-   are loaded and warmed before the clock starts (their start-up is printed separately), so
+   child process (read + clean + sentence rules + embed + store; the ingest runs no spaCy).
+   The embedder is loaded and warmed before the clock starts (its start-up is printed
+   separately), so
    the figure is steady-state throughput. Stage times come from timing wrappers around the
    pipeline's own functions; the text stage runs in a worker thread, so stage times overlap
    and do not add up to the wall time. Peak memory is the child's RSS high-water mark
@@ -80,9 +81,6 @@ def child_ingest(jsonl: str, db: str, out: str, backend: str | None, batch_size:
     from biascmp.embed import get_embedder
 
     started = time.perf_counter()
-    text.load_nlp()
-    nlp_s = time.perf_counter() - started
-    started = time.perf_counter()
     embedder = get_embedder(None, backend)
     embedder.encode(WARM_TEXTS)
     embed_load_s = time.perf_counter() - started
@@ -91,7 +89,7 @@ def child_ingest(jsonl: str, db: str, out: str, backend: str | None, batch_size:
     embedder.encode = clock.wrap("embed (encode)", embedder.encode)
     pipeline.iter_paths = clock.wrap_iter("read + parse files", pipeline.iter_paths)
     pipeline._prepare = clock.wrap("clean + dedupe", pipeline._prepare)
-    text.process_articles = clock.wrap("spaCy text stage (worker thread)", text.process_articles)
+    text.segment_articles = clock.wrap("sentence rules (worker thread)", text.segment_articles)
     pipeline.write_articles = clock.wrap("store (Arrow inserts)", pipeline.write_articles)
     pipeline.cached_vectors = clock.wrap("vector cache lookup", pipeline.cached_vectors)
     pipeline.cache_vectors = clock.wrap("vector cache write", pipeline.cache_vectors)
@@ -107,7 +105,6 @@ def child_ingest(jsonl: str, db: str, out: str, backend: str | None, batch_size:
         "report": report.to_dict(),
         "stages_s": clock.seconds,
         "stage_calls": clock.calls,
-        "spacy_load_s": nlp_s,
         "embedder_load_s": embed_load_s,
         "backend": getattr(embedder, "backend", "torch"),
         "model_id": embedder.model_id,
@@ -206,7 +203,6 @@ def run(n: int, backend: str | None = None, seed: int = 0, batch_size: int = 128
         "ratio_ingest_to_bare_incl_article_texts": (bare_s + bare_articles_s) / wall,
         "cpu_ratio_bare_embed_to_ingest": (bare_cpu + bare_articles_cpu) / child["cpu_s"],
         "peak_rss_mib_ingest_child": peak_kib / 1024,
-        "spacy_load_s": child["spacy_load_s"],
         "embedder_load_s": child["embedder_load_s"],
         "stages_s": child["stages_s"],
         "load_avg_1min": {"before": load_before[0], "after_ingest": load_mid[0], "after_bare": load_after[0]},
@@ -235,9 +231,9 @@ def print_result(r: dict) -> None:
          f"{r['bare_sentences_cpu_s']:.1f} / {r['bare_article_texts_cpu_s']:.1f}"],
         ["CPU-time share of ingest spent on the model's work (load-robust)", r["cpu_ratio_bare_embed_to_ingest"]],
         ["peak RSS of the ingest process, MiB", r["peak_rss_mib_ingest_child"]],
-        ["spaCy load s / embedder load + warm-up s", f"{r['spacy_load_s']:.2f} / {r['embedder_load_s']:.2f}"],
+        ["embedder load + warm-up s", f"{r['embedder_load_s']:.2f}"],
     ])
-    print("\nstage busy time in the ingest (the spaCy stage overlaps the others in a worker thread):")
+    print("\nstage busy time in the ingest (the sentence rules overlap the others in a worker thread):")
     print_table(["stage", "seconds", "share of wall"],
                 [[k, v, f"{v / r['ingest_wall_s']:.0%}"] for k, v in
                  sorted(r["stages_s"].items(), key=lambda kv: -kv[1])])

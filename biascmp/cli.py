@@ -180,12 +180,25 @@ def events(
         print_events(_console(), data)
 
 
+def _working(message: str):
+    """A spinner on stderr while an analysis runs (the first analysis of an event also
+    annotates its articles with spaCy); nothing when stderr is not a terminal."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
+
+
 def _analysis_command(name: str, event: str, db, format: TableFormat) -> None:
     from biascmp import api
     from biascmp.report import tables
 
     try:
-        result = getattr(api, name)(event, db)
+        with _working(f"{name}: reading and annotating the event's articles, analysing"):
+            result = getattr(api, name)(event, db)
     except BiascmpError as err:
         fail(err)
     if format is TableFormat.json:
@@ -238,7 +251,8 @@ def coverage(
     from biascmp import api
 
     try:
-        result = api.coverage(event, facts, db)
+        with _working("coverage: reading and annotating the event's articles, matching facts"):
+            result = api.coverage(event, facts, db)
     except BiascmpError as err:
         fail(err)
     if format is TableFormat.json:
@@ -267,7 +281,8 @@ def compare(
     from biascmp import api
 
     try:
-        report = api.compare(event, db)
+        with _working("compare: reading and annotating the event's articles, analysing"):
+            report = api.compare(event, db)
     except BiascmpError as err:
         fail(err)
     if format is ReportFormat.table:
