@@ -6,6 +6,11 @@ so a larger corpus spans more months at the same articles per day (as a growing 
 does). Each article gets the event's names, numbers and terms plus noise from shared
 vocabularies, and 10% of articles are undated. The work should grow about linearly.
 
+Grouping a store also builds each article's features from its sentence texts (names by
+capitalisation rules, stemmed content words; ``events.features.features_from_sentences``): a
+second table times that per article on generated texts (``--feature-articles`` articles of
+20 sentences); its cost is per article, so it adds that many microseconds per article.
+
     .venv/bin/python benchmarks/events.py --n 10000 100000
 """
 
@@ -70,6 +75,46 @@ def generate(n: int, per_day: int, seed: int = 0):
     return items, gold
 
 
+def generate_sentences(n: int, per_article: int = 20, seed: int = 0):
+    """``n`` articles of ``per_article`` generated news-like sentences (``Sentence`` records):
+    capitalised names from a shared pool, lower-case words, numbers; about 22 words each."""
+    import numpy as np
+
+    from biascmp.records import Sentence
+    from biascmp.text import extract_numbers
+
+    rng = np.random.default_rng(seed)
+    names = np.array([f"Name{k} Surname{k}" for k in range(3000)] + [f"PLACE{k}" for k in range(500)])
+    words = np.array([f"word{k}s" for k in range(20000)] + ["the", "said", "on", "of", "and", "a", "to"] * 300)
+    articles = []
+    for a in range(n):
+        sents = []
+        for p in range(per_article):
+            body = words[rng.integers(0, len(words), 18)].tolist()
+            for name in names[rng.integers(0, len(names), 2)].tolist():
+                body.insert(int(rng.integers(1, len(body))), name)
+            text = "Officials " + " ".join(body) + f" {int(rng.integers(10, 5000))}."
+            sents.append(Sentence(f"b{a}:{p}", f"b{a}", p, p // 3, text, numbers=extract_numbers(text)))
+        articles.append(sents)
+    return articles
+
+
+def time_features(n: int) -> list:
+    """Seconds and microseconds per article to build ``EventInput`` features from texts."""
+    import numpy as np
+
+    from biascmp.events.features import features_from_sentences
+
+    articles = generate_sentences(n)
+    vec = np.ones(DIM, np.float32)
+    features_from_sentences("warm", articles[0], vec)  # imports, stop words
+    t0 = time.perf_counter()
+    for k, sents in enumerate(articles):
+        features_from_sentences(f"b{k}", sents, vec)
+    seconds = time.perf_counter() - t0
+    return [n, 20, round(seconds, 1), round(seconds / n * 1e6, 1)]
+
+
 def bcubed_f1(gold: list, pred: list) -> float:
     from collections import defaultdict
 
@@ -87,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--per-day", type=int, default=300, help="generated articles per day")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--feature-articles", type=int, default=5_000,
+                        help="generated articles whose features are built from text (0: skip)")
     args = parser.parse_args(argv)
     set_threads(args.threads)
     from biascmp.events import group_articles
@@ -115,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
          "x first", "peak MiB"],
         rows,
     )
+    if args.feature_articles:
+        print()
+        print_table(["articles", "sentences each", "feature seconds", "us/article"],
+                    [time_features(args.feature_articles)])
     return 0
 
 

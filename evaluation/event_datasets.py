@@ -135,32 +135,46 @@ def load_demo(path: str | os.PathLike) -> list[dict]:
     return sorted(items, key=lambda i: i["article_id"])
 
 
-def cached_inputs(name: str, items: list[dict]):
-    """``EventInput`` records for ``items``; spaCy sentences, sentence vectors and article
-    vectors are cached under ``$BIASCMP_CACHE`` keyed by the texts and the model, the cheap
-    half is rebuilt each time (so feature changes take effect without re-embedding)."""
+#: part of the cache key: how sentences were made (rules, no spaCy) and what is stored
+FEATURE_CACHE_VERSION = "rules-titles-v1"
+
+
+def cached_inputs(name: str, items: list[dict], settings=None):
+    """``EventInput`` records for ``items``; the rule-based sentences, the title vectors and
+    the sentence vectors are cached under ``$BIASCMP_CACHE`` keyed by the texts and the model,
+    the cheap half (article vectors, names, terms, lead numbers for ``settings``, an
+    ``EventSettings``) is rebuilt each time, so feature changes take effect without
+    re-embedding."""
     from biascmp.embed import DEFAULT_MODEL
     from biascmp.events.features import assemble_inputs, segment_and_embed
 
     key = hashlib.sha256(
         json.dumps(
-            [[i["article_id"], i.get("title"), i["text"]] for i in items] + [DEFAULT_MODEL]
+            [[i["article_id"], i.get("title"), i["text"]] for i in items]
+            + [DEFAULT_MODEL, FEATURE_CACHE_VERSION]
         ).encode()
     ).hexdigest()[:16]
     sents_file = CACHE / f"events-{name}-{key}.sentences.json"
     vecs_file = CACHE / f"events-{name}-{key}.vectors.npy"
-    if sents_file.exists() and vecs_file.exists():
-        # plain JSON and a numpy array (allow_pickle=False): a cache file is data, never code
+    titles_file = CACHE / f"events-{name}-{key}.titles.npy"
+    if sents_file.exists() and vecs_file.exists() and titles_file.exists():
+        # plain JSON and numpy arrays (allow_pickle=False): a cache file is data, never code
         segmented = [[_sentence_from_json(s) for s in sents]
                      for sents in json.loads(sents_file.read_text(encoding="utf-8"))]
         sentence_vecs = np.load(vecs_file, allow_pickle=False)
+        title_rows = np.load(titles_file, allow_pickle=False)
+        title_vecs = [row if (i.get("title") or "").strip() else None
+                      for i, row in zip(items, title_rows)]
     else:
-        segmented, _, sentence_vecs = segment_and_embed(items)
+        segmented, title_vecs, sentence_vecs = segment_and_embed(items)
+        dim = sentence_vecs.shape[1]
+        title_rows = np.stack([v if v is not None else np.zeros(dim, np.float32) for v in title_vecs])
         CACHE.mkdir(parents=True, exist_ok=True)
         sents_file.write_text(json.dumps([[asdict(s) for s in sents] for sents in segmented]),
                               encoding="utf-8")
         np.save(vecs_file, sentence_vecs, allow_pickle=False)
-    return assemble_inputs(items, segmented, whole_article_vectors(name, items), sentence_vecs)
+        np.save(titles_file, title_rows, allow_pickle=False)
+    return assemble_inputs(items, segmented, title_vecs, sentence_vecs, settings)
 
 
 def _sentence_from_json(data: dict) -> Sentence:
@@ -170,8 +184,8 @@ def _sentence_from_json(data: dict) -> Sentence:
 
 
 def whole_article_vectors(name: str, items: list[dict]) -> np.ndarray:
-    """MiniLM vector of each article's title + text (what ingest stores as the article
-    vector; the model truncates long inputs), cached."""
+    """MiniLM vector of each article's title + whole text (the model truncates long inputs):
+    the input of the MiniLM baseline, cached."""
     from biascmp.embed import get_embedder
     from biascmp.events.features import article_text
 

@@ -1,4 +1,5 @@
-"""Event grouping on tiny hand-written coverage: real spaCy, real MiniLM, real DuckDB."""
+"""Event grouping on tiny hand-written coverage: real MiniLM, real DuckDB, no spaCy (grouping
+reads names and content words from the sentence texts by rules)."""
 
 from __future__ import annotations
 
@@ -114,13 +115,13 @@ def gold_partition(items) -> set[frozenset[str]]:
 
 
 @pytest.fixture(scope="module")
-def dated_inputs(embedder, nlp):
-    return event_inputs_from_texts(corpus_items(True), embedder=embedder, nlp=nlp)
+def dated_inputs(embedder):
+    return event_inputs_from_texts(corpus_items(True), embedder=embedder)
 
 
 @pytest.fixture(scope="module")
-def undated_inputs(embedder, nlp):
-    return event_inputs_from_texts(corpus_items(False), embedder=embedder, nlp=nlp)
+def undated_inputs(embedder):
+    return event_inputs_from_texts(corpus_items(False), embedder=embedder)
 
 
 def test_look_alike_events_separate_with_dates(dated_inputs):
@@ -305,3 +306,104 @@ def test_shared_neighbour_signal_keeps_look_alikes_apart(dated_inputs, undated_i
     items[0].pinned = items[-1].pinned = "my-event"
     result = {a.article_id: a.event_id for a in group_articles(items, settings)}
     assert result[items[0].article_id] == result[items[-1].article_id] == "my-event"
+
+
+# --- features from text, without a model ----------------------------------------------------
+
+
+def test_names_come_from_capitalisation_rules():
+    from biascmp.events.names import article_names
+
+    names, display = article_names([
+        "Rescuers searched the rubble in Kahramanmaras on Monday.",
+        "President Recep Tayyip Erdogan's office said the U.S. and the UN had offered help.",
+        "Erdogan visited Gaziantep, where rescuers worked through the night.",
+        "Morocco's High Atlas was not affected, officials said.",
+        "Live Updates From The Disaster Zone Across Southern Turkey",
+    ])
+    assert {"kahramanmaras", "recep tayyip erdogan", "erdogan", "us", "un", "gaziantep",
+            "morocco", "high atlas"} <= names
+    # sentence-initial common words, weekdays, honorifics and title-case headings are not names
+    assert not names & {"rescuers", "monday", "president", "president recep tayyip erdogan",
+                        "live updates", "disaster zone", "southern turkey", "officials"}
+    assert display["recep tayyip erdogan"] == "Recep Tayyip Erdogan"
+
+
+def test_sentence_initial_name_needs_evidence():
+    from biascmp.events.names import article_names
+
+    # "Kuleba" opens a sentence but is capitalised mid-sentence elsewhere; "Ukraine's" is a
+    # possessive; "Emergency" is just a capitalised first word
+    names, _ = article_names([
+        "Kuleba welcomed the vote.",
+        "Ukraine's allies backed it.",
+        "Emergency teams arrived.",
+        "The minister, Dmytro Kuleba, spoke to Kuleba's counterparts.",
+    ])
+    assert {"kuleba", "ukraine", "dmytro kuleba"} <= names
+    assert "emergency" not in names
+
+
+def test_terms_are_stemmed_content_words():
+    from biascmp.events.terms import article_terms
+
+    terms = article_terms(["The quake killed 820 people.", "Killing and kills: the quakes."])
+    assert terms == {"quak": 2, "kill": 3, "peopl": 1}
+
+
+def test_article_vector_blends_title_and_lead():
+    from biascmp.events.features import article_vector
+    from biascmp.events.settings import ArticleVectorSettings
+
+    rng = np.random.default_rng(0)
+    title, *sentences = rng.normal(size=(5, 8)).astype(np.float32)
+    sentences = np.stack(sentences)
+    settings = ArticleVectorSettings(title_weight=0.4, lead_decay=0.5)
+    vec = article_vector(title, sentences, settings)
+    assert np.isclose(np.linalg.norm(vec), 1.0)
+    lead = sum(0.5 ** k * s for k, s in enumerate(sentences))
+    expected = 0.4 * title / np.linalg.norm(title) + 0.6 * lead / np.linalg.norm(lead)
+    assert np.allclose(vec, expected / np.linalg.norm(expected), atol=1e-5)
+    # the lead counts more than the tail; without a title the sentences alone
+    no_title = article_vector(None, sentences, settings)
+    units = sentences / np.linalg.norm(sentences, axis=1, keepdims=True)
+    assert no_title @ units[0] > no_title @ units[3]
+    assert np.allclose(article_vector(title, sentences[:0], settings), title / np.linalg.norm(title))
+    assert not article_vector(None, sentences[:0], settings).any()
+
+
+def test_ingest_stores_the_cheap_article_vector(store_db, embedder):
+    from biascmp.events.features import article_vector
+    from biascmp.store.db import open_store
+    from biascmp.store.reads import vectors_from_arrow
+
+    item = corpus_items(True)[0]
+    with open_store(store_db) as store:
+        stored = vectors_from_arrow(store.con.execute(
+            "SELECT embedding FROM articles WHERE article_id = ?", [item["article_id"]]
+        ).to_arrow_table().column("embedding"))[0]
+        sentences = vectors_from_arrow(store.con.execute(
+            "SELECT embedding FROM sentences WHERE article_id = ? AND NOT is_boilerplate "
+            "ORDER BY position", [item["article_id"]]
+        ).to_arrow_table().column("embedding"))
+    expected = article_vector(embedder.encode([item["title"]])[0], sentences)
+    assert np.allclose(stored, expected, atol=1e-4)
+
+
+def test_grouping_a_fresh_store_loads_no_model(store_db):
+    # a new process, as `biascmp events` is: grouping reads sentence texts, not spaCy output
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from biascmp.events.store import regroup\n"
+        "from biascmp.store.db import open_store\n"
+        f"with open_store({str(store_db)!r}) as store:\n"
+        "    events = regroup(store.con)\n"
+        "heavy = [m for m in ('spacy', 'torch', 'transformers', 'sentence_transformers', 'openvino')"
+        " if m in sys.modules]\n"
+        "print(len(events), heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [str(len(STORIES)), "[]"]

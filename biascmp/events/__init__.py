@@ -5,13 +5,20 @@ features from DuckDB, runs it and writes ``events`` / ``event_articles``.
 """
 
 from biascmp.events.cluster import EventAssignment, group_articles
-from biascmp.events.features import EventInput, event_inputs_from_texts, features_from_sentences
-from biascmp.events.settings import EventSettings
+from biascmp.events.features import (
+    EventInput,
+    article_vector,
+    event_inputs_from_texts,
+    features_from_sentences,
+)
+from biascmp.events.settings import ArticleVectorSettings, EventSettings
 
 __all__ = [
+    "ArticleVectorSettings",
     "EventAssignment",
     "EventInput",
     "EventSettings",
+    "article_vector",
     "event_inputs_from_texts",
     "features_from_sentences",
     "group_articles",

@@ -2,15 +2,16 @@
 
 Pure over a batch of ``EventInput`` records. Steps:
 
-1. **Signals** per article: title+lead vector, mean sentence vector, IDF-weighted entity and
-   number sets, TF-IDF of the title and of the content lemmas, the date, the pin.
-2. **Candidates**: nearest neighbours by lead vector, blocked by date window
+1. **Signals** per article: the article vector (title and lead sentences), mean sentence
+   vector, IDF-weighted name and lead-number sets, TF-IDF of the title and of the content-word
+   stems, the date, the pin (``features.EventInput``; no spaCy, no model).
+2. **Candidates**: nearest neighbours by article vector, blocked by date window
    (``neighbours.candidate_pairs``); no all-pairs matrix over the corpus.
 3. **Links**: each candidate pair gets a combined similarity (weighted mean of the signals the
    two articles both have, date proximity included when both are dated); pairs at or above
    ``threshold`` link.
-   Articles pinned to the same event always link. Optionally (``weight_shared_neighbours``,
-   off by default) each score is blended with the fraction of the two articles' best-scoring
+   Articles pinned to the same event always link. Each score is blended
+   (``weight_shared_neighbours``) with the fraction of the two articles' best-scoring
    candidates they share (shared nearest neighbours), computed from the candidate pairs only.
 4. **Clusters**: each linked group (bounded by ``max_component``) is clustered by
    scikit-learn's average-linkage agglomerative clustering on its dense combined distances,

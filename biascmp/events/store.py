@@ -15,10 +15,10 @@ import pyarrow as pa
 
 from biascmp.errors import NotFound
 from biascmp.events.cluster import group_articles
-from biascmp.events.features import EventInput, features_from_sentences
+from biascmp.events.features import EventInput, article_vector, features_from_sentences
 from biascmp.events.label import Event, build_events
 from biascmp.events.settings import EventSettings
-from biascmp.records import Entity, Sentence
+from biascmp.records import Sentence
 from biascmp.store.db import transaction
 from biascmp.store.reads import vectors_from_arrow
 from biascmp.store.writes import insert_arrow
@@ -46,10 +46,12 @@ def _has_vectors(con: duckdb.DuckDBPyConnection) -> bool:
     return any(c == "embedding" for (c,) in cols)
 
 
-def load_event_inputs(con: duckdb.DuckDBPyConnection) -> list[EventInput]:
+def load_event_inputs(
+    con: duckdb.DuckDBPyConnection, settings: EventSettings | None = None
+) -> list[EventInput]:
     """Every stored article's grouping features, read in batches through Arrow (memory stays
-    bounded by ``READ_BATCH`` articles' sentences). Articles without an article vector use the
-    mean of their sentence vectors."""
+    bounded by ``READ_BATCH`` articles' sentences). Articles without an article vector get
+    one derived from their sentence vectors."""
     pins = current_pins(con)
     with_vectors = _has_vectors(con)
     arts = con.execute(
@@ -58,23 +60,21 @@ def load_event_inputs(con: duckdb.DuckDBPyConnection) -> list[EventInput]:
     out: list[EventInput] = []
     for start in range(0, len(arts), READ_BATCH):
         batch = arts[start : start + READ_BATCH]
-        out.extend(_read_batch(con, batch, pins, with_vectors))
+        out.extend(_read_batch(con, batch, pins, with_vectors, settings))
     return out
 
 
-def _read_batch(con, batch, pins, with_vectors) -> list[EventInput]:
-    """Features of one batch of ``(article_id, outlet, title, published)`` rows."""
+def _read_batch(con, batch, pins, with_vectors, settings=None) -> list[EventInput]:
+    """Features of one batch of ``(article_id, outlet, title, published)`` rows: sentence
+    texts and numbers (what the rule-based ingest stores; spaCy's entities and lemmas are
+    not needed, so grouping works on a database nothing has annotated)."""
     ids = pa.table({"article_id": pa.array([a[0] for a in batch], pa.string())})
     con.register("_ev_ids", ids)
     try:
         sents = con.execute(
-            "SELECT s.sentence_id, s.article_id, s.position, s.paragraph, s.numbers, s.lemmas "
+            "SELECT s.sentence_id, s.article_id, s.position, s.paragraph, s.text, s.numbers "
             "FROM sentences s JOIN _ev_ids USING (article_id) "
             "WHERE NOT s.is_boilerplate ORDER BY s.article_id, s.position"
-        ).fetchall()
-        ents = con.execute(
-            "SELECT e.sentence_id, e.text, e.label FROM entities e JOIN _ev_ids USING (article_id) "
-            "ORDER BY e.sentence_id, e.idx"
         ).fetchall()
         art_vecs = _vectors_by_article(
             con, "SELECT a.article_id, a.embedding FROM articles a JOIN _ev_ids USING (article_id) "
@@ -86,27 +86,24 @@ def _read_batch(con, batch, pins, with_vectors) -> list[EventInput]:
         ) if with_vectors else {}
     finally:
         con.unregister("_ev_ids")
-    by_sentence: dict[str, list[Entity]] = {}
-    for sid, text, label in ents:
-        by_sentence.setdefault(sid, []).append(Entity(text, label, 0, len(text)))
     sentences_of: dict[str, list[Sentence]] = {}
-    for sid, aid, position, paragraph, numbers, lemmas in sents:
+    for sid, aid, position, paragraph, text, numbers in sents:
         sentences_of.setdefault(aid, []).append(
-            Sentence(sid, aid, position, paragraph, "", entities=by_sentence.get(sid, []),
-                     numbers=list(numbers or []), lemmas=list(lemmas or []))
+            Sentence(sid, aid, position, paragraph, text, numbers=list(numbers or []))
         )
     out = []
     for article_id, outlet, title, published in batch:
         vecs = sent_vecs.get(article_id)
         vector = art_vecs.get(article_id)
-        if vector is None:
-            vector = vecs.mean(axis=0) if vecs is not None else np.zeros(1, np.float32)
+        if vector is None:  # stored before article vectors existed: derive it the same way
+            vector = article_vector(None, vecs) if vecs is not None else np.zeros(1, np.float32)
         else:
             vector = vector[0]
         out.append(
             features_from_sentences(
                 article_id, sentences_of.get(article_id, []), vector, vecs,
                 outlet=outlet, title=title, published=published, pinned=pins.get(article_id),
+                settings=settings,
             )
         )
     return out
@@ -161,7 +158,7 @@ def save_events(con: duckdb.DuckDBPyConnection, events: list[Event]) -> None:
 def regroup(con: duckdb.DuckDBPyConnection, settings: EventSettings | None = None) -> list[Event]:
     """Group every stored article (pins and corrections applied) and replace the stored events,
     in one transaction of its own. Returns the events, largest first."""
-    items = load_event_inputs(con)
+    items = load_event_inputs(con, settings)
     events = build_events(items, group_articles(items, settings))
     with transaction(con):
         save_events(con, events)
