@@ -72,14 +72,6 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def article_text_for_embedding(article: Article) -> str:
-    """The whole-article vector: title and clean text (the model truncates, so in practice the
-    title and lead dominate, which is what event grouping wants)."""
-    from biascmp.events.features import article_text
-
-    return article_text(article.title, article.clean_text)
-
-
 def embed_with_cache(store: Store, embedder, texts: list[str], report: IngestReport) -> np.ndarray:
     """Vectors for ``texts``; texts already embedded with this model come from the cache."""
     hashes = [text_hash(t) for t in texts]
@@ -162,12 +154,12 @@ def _embed_and_write(store: Store, embedder, articles: list[Article], report: In
     from biascmp.ingest import repeated_paragraph_keys
 
     kept = [s for a in articles for s in a.sentences if not s.is_boilerplate]
-    vectors = embed_with_cache(store, embedder, [s.text for s in kept], report)
     # the article vector costs one title per article: it is derived from the title's and the
     # sentences' vectors (events.features.article_vector), not from a second pass over the text
     titles = [(a.title or "").strip() for a in articles]
     titled = [k for k, t in enumerate(titles) if t]
-    title_vectors = embed_with_cache(store, embedder, [titles[k] for k in titled], report)
+    both = embed_with_cache(store, embedder, [s.text for s in kept] + [titles[k] for k in titled], report)
+    vectors, title_vectors = both[: len(kept)], both[len(kept) :]
     title_of = dict(zip(titled, title_vectors))
     by_id = {s.sentence_id: v for s, v in zip(kept, vectors)}
     dim = embedder.dim
