@@ -24,6 +24,7 @@ from biascmp.store.writes import (
     cached_vectors,
     delete_articles,
     existing_hashes,
+    query_arrow,
     text_hash,
     write_articles,
 )
@@ -101,15 +102,13 @@ def stored_repeat_counts(store: Store, raws: list[RawArticle]) -> dict[str, dict
     if not pairs:
         return found
     table = pa.table({"outlet": [o for o, _ in pairs], "key": [k for _, k in pairs]})
-    store.con.register("_batch_keys", table)
-    try:
-        rows = store.con.execute(
-            "SELECT b.outlet, b.key, count(DISTINCT p.article_id) FROM _batch_keys b "
-            "JOIN paragraphs p ON p.key = b.key JOIN articles a ON a.article_id = p.article_id "
-            "AND a.outlet = b.outlet GROUP BY b.outlet, b.key"
-        ).fetchall()
-    finally:
-        store.con.unregister("_batch_keys")
+    rows = query_arrow(
+        store.con,
+        "SELECT b.outlet, b.key, count(DISTINCT p.article_id) FROM _arrow b "
+        "JOIN paragraphs p ON p.key = b.key JOIN articles a ON a.article_id = p.article_id "
+        "AND a.outlet = b.outlet GROUP BY b.outlet, b.key",
+        table,
+    ).fetchall()
     for outlet, key, count in rows:
         found.setdefault(outlet, {})[key] = count
     return found

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from biascmp.records import Sentence
 from biascmp.store.db import transaction
-from biascmp.store.writes import insert_arrow
+from biascmp.store.writes import insert_arrow, query_arrow
 
 #: articles annotated per spaCy batch (and per progress step)
 BATCH_ARTICLES = 64
@@ -25,48 +25,39 @@ def unannotated(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> list[
     """Those of ``article_ids`` whose sentences lack entities and lemmas, sorted."""
     if not article_ids:
         return []
-    con.register("_ann_ids", pa.table({"article_id": pa.array(sorted(set(article_ids)), pa.string())}))
-    try:
-        rows = con.execute(
-            "SELECT a.article_id FROM articles a JOIN _ann_ids USING (article_id) "
-            "WHERE NOT a.annotated ORDER BY a.article_id"
-        ).fetchall()
-    finally:
-        con.unregister("_ann_ids")
+    ids = pa.table({"article_id": pa.array(sorted(set(article_ids)), pa.string())})
+    rows = query_arrow(
+        con,
+        "SELECT a.article_id FROM articles a JOIN _arrow USING (article_id) "
+        "WHERE NOT a.annotated ORDER BY a.article_id",
+        ids,
+    ).fetchall()
     return [r[0] for r in rows]
 
 
 def _sentences(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> list[Sentence]:
-    con.register("_ann_ids", pa.table({"article_id": pa.array(article_ids, pa.string())}))
-    try:
-        rows = con.execute(
-            "SELECT s.sentence_id, s.article_id, s.position, s.paragraph, s.text FROM sentences s "
-            "JOIN _ann_ids USING (article_id) WHERE NOT s.is_boilerplate "
-            "ORDER BY s.article_id, s.position"
-        ).fetchall()
-    finally:
-        con.unregister("_ann_ids")
+    rows = query_arrow(
+        con,
+        "SELECT s.sentence_id, s.article_id, s.position, s.paragraph, s.text FROM sentences s "
+        "JOIN _arrow USING (article_id) WHERE NOT s.is_boilerplate ORDER BY s.article_id, s.position",
+        pa.table({"article_id": pa.array(article_ids, pa.string())}),
+    ).fetchall()
     return [Sentence(sid, aid, pos, para, text) for sid, aid, pos, para, text in rows]
 
 
 def write_annotations(con: duckdb.DuckDBPyConnection, article_ids: list[str], sentences: list[Sentence]) -> None:
     """Store the sentences' entities and lemmas and mark the articles annotated."""
-    con.register(
-        "_ann_lemmas",
-        pa.table(
-            {
-                "sentence_id": [s.sentence_id for s in sentences],
-                "lemmas": pa.array([s.lemmas for s in sentences], pa.list_(pa.string())),
-            }
-        ),
+    lemmas = pa.table(
+        {
+            "sentence_id": [s.sentence_id for s in sentences],
+            "lemmas": pa.array([s.lemmas for s in sentences], pa.list_(pa.string())),
+        }
     )
-    try:
-        con.execute(
-            "UPDATE sentences SET lemmas = l.lemmas FROM _ann_lemmas l "
-            "WHERE sentences.sentence_id = l.sentence_id"
-        )
-    finally:
-        con.unregister("_ann_lemmas")
+    query_arrow(
+        con,
+        "UPDATE sentences SET lemmas = l.lemmas FROM _arrow l WHERE sentences.sentence_id = l.sentence_id",
+        lemmas,
+    )
     ents = [(s, i, e) for s in sentences for i, e in enumerate(s.entities)]
     insert_arrow(
         con,
@@ -83,14 +74,11 @@ def write_annotations(con: duckdb.DuckDBPyConnection, article_ids: list[str], se
             }
         ),
     )
-    con.register("_ann_ids", pa.table({"article_id": pa.array(article_ids, pa.string())}))
-    try:
-        con.execute(
-            "UPDATE articles SET annotated = TRUE FROM _ann_ids i "
-            "WHERE articles.article_id = i.article_id"
-        )
-    finally:
-        con.unregister("_ann_ids")
+    query_arrow(
+        con,
+        "UPDATE articles SET annotated = TRUE FROM _arrow i WHERE articles.article_id = i.article_id",
+        pa.table({"article_id": pa.array(article_ids, pa.string())}),
+    )
 
 
 def ensure_annotated(

@@ -18,10 +18,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from biascmp.errors import DatabaseBusy, DatabaseError
+from biascmp.errors import ConfigError, DatabaseBusy, DatabaseError
 
 DEFAULT_DB = "biascmp.duckdb"
+MEMORY_LIMIT_ENV = "BIASCMP_MEMORY_LIMIT"
+
+
+class StoreSettings(BaseModel):
+    """How a writing connection may use memory and disk."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+    memory_limit: str = Field("1GB", pattern=r"^\s*\d+(\.\d+)?\s*[KMGT]i?B\s*$")
+    """DuckDB's ``memory_limit`` for writers (e.g. ``"512MB"``, ``"4GB"``); ``$BIASCMP_MEMORY_LIMIT``
+    overrides the default. DuckDB's own default is 80% of RAM, which it fills with pages
+    during a large ingest instead of spilling. DuckDB's in-memory indexes (the primary keys
+    and ``CREATE INDEX``es) must fit in it: about 1 KB per stored article (see
+    benchmarks/README.md, "Memory"), so raise it for stores of millions of articles."""
+    temp_directory: str | None = None
+    """Where DuckDB spills pages beyond the limit; None = ``<db file>.tmp`` beside the database
+    (same disk as the data, removed by DuckDB when the connection closes)."""
+
+    @classmethod
+    def from_env(cls) -> "StoreSettings":
+        """Defaults, with ``memory_limit`` from ``$BIASCMP_MEMORY_LIMIT`` when set."""
+        value = os.environ.get(MEMORY_LIMIT_ENV, "").strip()
+        if not value:
+            return cls()
+        try:
+            return cls(memory_limit=value)
+        except ValidationError:
+            raise ConfigError(
+                f"${MEMORY_LIMIT_ENV}", f"{value!r} is not a memory size (use e.g. 512MB or 4GB)"
+            ) from None
+
+    def duckdb_config(self, path: Path) -> dict[str, str]:
+        """The ``duckdb.connect`` config of a writer on ``path``."""
+        temp = self.temp_directory or str(path) + ".tmp"
+        return {"memory_limit": self.memory_limit.replace(" ", ""), "temp_directory": temp}
 
 
 def resolve_db_path(db: str | os.PathLike | None) -> Path:
@@ -146,11 +182,13 @@ def open_store(
     read_only: bool = False,
     wait: bool = False,
     timeout: float = 600.0,
+    settings: StoreSettings | None = None,
 ) -> Store:
     """Open (and for writers create and migrate) the database.
 
     Readers get a read-only DuckDB connection: queries cannot modify the file. A reader on a
-    path that does not exist is an error, never a new empty database.
+    path that does not exist is an error, never a new empty database. Writers get the memory
+    limit and spill folder of ``settings`` (default: ``StoreSettings.from_env()``).
     """
     path = resolve_db_path(db)
     if read_only:
@@ -169,9 +207,10 @@ def open_store(
         return Store(path, con, True)
     if path.parent and not path.parent.exists():
         raise DatabaseError(str(path), f"folder {path.parent} does not exist")
+    config = (settings or StoreSettings.from_env()).duckdb_config(path)
     fd = _take_lock(path, wait, timeout)
     try:
-        con = duckdb.connect(str(path))
+        con = duckdb.connect(str(path), config=config)
     except (duckdb.Error, OSError) as err:
         os.close(fd)
         raise DatabaseError(str(path), _duckdb_reason(err)) from err

@@ -31,18 +31,29 @@ def vector_array(vectors: np.ndarray, missing: np.ndarray | None = None) -> pa.F
     return pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), dim, mask=mask)
 
 
+def query_arrow(
+    con: duckdb.DuckDBPyConnection, sql: str, table: pa.Table, params: list | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Run ``sql`` with the Arrow ``table`` readable in it as ``_arrow``.
+
+    DuckDB finds ``_arrow`` by its replacement scan (a Python variable of the calling frame),
+    so no view is created. ``con.register`` + ``unregister`` would not do inside a long
+    transaction: the dropped view, and with it the Arrow table and the numpy buffers under
+    it, stays alive until COMMIT (DuckDB keeps dropped catalog entries for a rollback), so a
+    one-transaction ingest held every batch it wrote in memory (about 55 KB per article).
+    """
+    _arrow = table  # noqa: F841 (read by DuckDB's replacement scan)
+    return con.execute(sql, params or [])
+
+
 def existing_hashes(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, str]:
     """``article_id -> content_hash`` for the given ids already stored."""
     if not article_ids:
         return {}
     table = pa.table({"article_id": pa.array(article_ids, pa.string())})
-    con.register("_ids", table)
-    try:
-        rows = con.execute(
-            "SELECT a.article_id, a.content_hash FROM articles a JOIN _ids USING (article_id)"
-        ).fetchall()
-    finally:
-        con.unregister("_ids")
+    rows = query_arrow(
+        con, "SELECT a.article_id, a.content_hash FROM articles a JOIN _arrow USING (article_id)", table
+    ).fetchall()
     return dict(rows)
 
 
@@ -51,25 +62,16 @@ def delete_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> N
     if not article_ids:
         return
     table = pa.table({"article_id": pa.array(article_ids, pa.string())})
-    con.register("_del", table)
-    try:
-        for name in ("entities", "sentences", "paragraphs", "articles"):
-            con.execute(f"DELETE FROM {name} WHERE article_id IN (SELECT article_id FROM _del)")
-    finally:
-        con.unregister("_del")
+    for name in ("entities", "sentences", "paragraphs", "articles"):
+        query_arrow(con, f"DELETE FROM {name} WHERE article_id IN (SELECT article_id FROM _arrow)", table)
 
 
 def insert_arrow(con: duckdb.DuckDBPyConnection, table_name: str, table: pa.Table) -> None:
     """Insert an Arrow table's columns into the same-named columns, in one statement."""
     if table.num_rows == 0:
         return
-    view = f"_ins_{table_name}"
-    con.register(view, table)
-    try:
-        cols = ", ".join(table.column_names)
-        con.execute(f"INSERT INTO {table_name} ({cols}) SELECT {cols} FROM {view}")
-    finally:
-        con.unregister(view)
+    cols = ", ".join(table.column_names)
+    query_arrow(con, f"INSERT INTO {table_name} ({cols}) SELECT {cols} FROM _arrow", table)
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table_name: str, rows: list) -> None:
@@ -190,15 +192,13 @@ def cached_vectors(
     if not hashes:
         return {}
     table = pa.table({"text_hash": pa.array(sorted(set(hashes)), pa.string())})
-    con.register("_hashes", table)
-    try:
-        result = con.execute(
-            "SELECT c.text_hash, c.embedding FROM embedding_cache c "
-            "JOIN _hashes h USING (text_hash) WHERE c.model = ?",
-            [model_id],
-        ).to_arrow_table()
-    finally:
-        con.unregister("_hashes")
+    result = query_arrow(
+        con,
+        "SELECT c.text_hash, c.embedding FROM embedding_cache c "
+        "JOIN _arrow h USING (text_hash) WHERE c.model = ?",
+        table,
+        [model_id],
+    ).to_arrow_table()
     if result.num_rows == 0:
         return {}
     emb = result.column("embedding").combine_chunks()
