@@ -82,3 +82,9 @@ def test_events_on_biaslab():
     items = module.LOADERS["biaslab"](DATASETS / "biaslab")
     metrics = module.evaluate_items("biaslab", items, baselines=False)
     assert metrics["ours"]["b3_f1"] >= 0.80
+
+
+@needs_datasets
+def test_sentence_rules_agree_with_the_parser():
+    r = script("eval_sentences").evaluate(DATASETS, n=400)
+    assert r["boundary_precision"] >= 0.99 and r["boundary_recall"] >= 0.97, r
