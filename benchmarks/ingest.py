@@ -78,7 +78,6 @@ class StageClock:
 def child_ingest(jsonl: str, db: str, out: str, backend: str | None, batch_size: int) -> None:
     """The measured ingest (runs in its own process)."""
     import biascmp.pipeline as pipeline
-    import biascmp.text as text
     from biascmp.embed import get_embedder
 
     started = time.perf_counter()
@@ -89,8 +88,9 @@ def child_ingest(jsonl: str, db: str, out: str, backend: str | None, batch_size:
     clock = StageClock()
     embedder.encode = clock.wrap("embed (encode)", embedder.encode)
     pipeline.iter_paths = clock.wrap_iter("read + parse files", pipeline.iter_paths)
-    pipeline._prepare = clock.wrap("clean + dedupe", pipeline._prepare)
-    text.segment_articles = clock.wrap("sentence rules (worker thread)", text.segment_articles)
+    pipeline.stored_repeat_counts = clock.wrap("stored repeat counts", pipeline.stored_repeat_counts)
+    pipeline.clean_and_segment = clock.wrap("clean + sentence rules (worker thread)", pipeline.clean_and_segment)
+    pipeline.select_fresh = clock.wrap("dedupe + stored hashes", pipeline.select_fresh)
     pipeline.write_articles = clock.wrap("store (Arrow inserts)", pipeline.write_articles)
     pipeline.cached_vectors = clock.wrap("vector cache lookup", pipeline.cached_vectors)
     pipeline.cache_vectors = clock.wrap("vector cache write", pipeline.cache_vectors)
@@ -228,7 +228,7 @@ def print_result(r: dict) -> None:
         ["peak RSS of the ingest process, MiB", r["peak_rss_mib_ingest_child"]],
         ["embedder load + warm-up s", f"{r['embedder_load_s']:.2f}"],
     ])
-    print("\nstage busy time in the ingest (the sentence rules overlap the others in a worker thread):")
+    print("\nstage busy time in the ingest (cleaning and sentence rules overlap the others in a worker thread):")
     print_table(["stage", "seconds", "share of wall"],
                 [[k, v, f"{v / r['ingest_wall_s']:.0%}"] for k, v in
                  sorted(r["stages_s"].items(), key=lambda kv: -kv[1])])

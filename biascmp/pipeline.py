@@ -73,15 +73,47 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def embed_with_cache(store: Store, embedder, texts: list[str], report: IngestReport) -> np.ndarray:
-    """Vectors for ``texts``; texts already embedded with this model come from the cache."""
+class RecentVectors:
+    """The vectors of the texts an ingest embedded or found most recently (at most ``size``):
+    a repeated sentence (wire copy, a quote several outlets carry) is usually repeated within
+    the same stretch of input, and finding it here spares a lookup in ``embedding_cache``,
+    whose cost grows with the cache. Bounded, so memory does not grow with the input."""
+
+    def __init__(self, size: int = 20_000):
+        from collections import OrderedDict
+
+        self.size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def get(self, key: str) -> np.ndarray | None:
+        vector = self._items.get(key)
+        if vector is not None:
+            self._items.move_to_end(key)
+        return vector
+
+    def put(self, key: str, vector: np.ndarray) -> None:
+        self._items[key] = vector
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+def embed_with_cache(
+    store: Store, embedder, texts: list[str], report: IngestReport, recent: RecentVectors | None = None
+) -> np.ndarray:
+    """Vectors for ``texts``; texts already embedded with this model come from ``recent`` or
+    the database's cache, the rest from the model (and go into both)."""
+    recent = recent if recent is not None else RecentVectors()
     hashes = [text_hash(t) for t in texts]
-    known = cached_vectors(store.con, embedder.model_id, hashes)
+    known = {h: v for h in set(hashes) if (v := recent.get(h)) is not None}
+    known.update(cached_vectors(store.con, embedder.model_id, [h for h in hashes if h not in known]))
     todo = sorted({h: t for h, t in zip(hashes, texts) if h not in known}.items())
     if todo:
         vectors = embedder.encode([t for _, t in todo])
         cache_vectors(store.con, embedder.model_id, [h for h, _ in todo], vectors)
         known.update(zip((h for h, _ in todo), vectors))
+    for h, vector in known.items():
+        recent.put(h, vector)
     report.embedded += len(todo)
     report.from_cache += len(texts) - len(todo)
     if not texts:
@@ -114,17 +146,23 @@ def stored_repeat_counts(store: Store, raws: list[RawArticle]) -> dict[str, dict
     return found
 
 
-def _prepare(
-    store: Store, raws: list[RawArticle], report: IngestReport, seen_ids: set[str], clean_settings=None
-) -> list[Article]:
-    """Clean and deduplicate one batch; drop articles stored unchanged, delete changed ones.
-
-    Within one ingest the first record with an id wins (``seen_ids`` spans the batches, whose
-    writes may still be pending); later ones are counted as duplicates."""
+def clean_and_segment(raws: list[RawArticle], repeated, clean_settings=None) -> list[Article]:
+    """The pure half of a batch: boilerplate cleaning and sentence rules (no database, so it
+    runs in a worker thread while the previous batch is embedded). ``repeated`` is
+    ``stored_repeat_counts`` for the batch."""
     from biascmp.ingest import clean_articles
+    from biascmp.text import segment_articles
 
-    repeated = stored_repeat_counts(store, raws)
-    articles = clean_articles(raws, repeated=repeated, settings=clean_settings)
+    return segment_articles(clean_articles(raws, repeated=repeated, settings=clean_settings))
+
+
+def select_fresh(
+    store: Store, articles: list[Article], report: IngestReport, seen_ids: set[str]
+) -> list[Article]:
+    """Deduplicate one cleaned batch; drop articles stored unchanged, delete changed ones.
+
+    Within one ingest the first record with an id wins (``seen_ids`` spans the batches);
+    later ones are counted as duplicates."""
     batch: list[Article] = []
     for article in articles:
         if article.article_id in seen_ids:
@@ -148,7 +186,9 @@ def _prepare(
     return fresh
 
 
-def _embed_and_write(store: Store, embedder, articles: list[Article], report: IngestReport) -> None:
+def _embed_and_write(
+    store: Store, embedder, articles: list[Article], report: IngestReport, recent: RecentVectors
+) -> None:
     from biascmp.events.features import article_vector
     from biascmp.ingest import repeated_paragraph_keys
 
@@ -157,7 +197,8 @@ def _embed_and_write(store: Store, embedder, articles: list[Article], report: In
     # sentences' vectors (events.features.article_vector), not from a second pass over the text
     titles = [(a.title or "").strip() for a in articles]
     titled = [k for k, t in enumerate(titles) if t]
-    both = embed_with_cache(store, embedder, [s.text for s in kept] + [titles[k] for k in titled], report)
+    texts = [s.text for s in kept] + [titles[k] for k in titled]
+    both = embed_with_cache(store, embedder, texts, report, recent)
     vectors, title_vectors = both[: len(kept)], both[len(kept) :]
     title_of = dict(zip(titled, title_vectors))
     by_id = {s.sentence_id: v for s, v in zip(kept, vectors)}
@@ -187,11 +228,10 @@ def ingest_records(
 ) -> IngestReport:
     """Ingest ``RawArticle`` records into an open store, all in one transaction.
 
-    The text stage of batch k+1 runs in a worker thread while batch k is embedded (the model
-    releases the interpreter lock), so the cores stay busy with the model.
+    Cleaning and sentence rules of batch k+1 run in a worker thread while batch k is embedded
+    (the model releases the interpreter lock); the database work stays on this thread.
     """
     from biascmp.embed import get_embedder
-    from biascmp.text import segment_articles
 
     report = report or IngestReport(db=str(store.path))
     started = time.perf_counter()
@@ -199,18 +239,18 @@ def ingest_records(
     with transaction(store.con):
         ensure_embedding_columns(store, embedder.model_id, embedder.dim)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pending, seen_ids = None, set()
+            pending, seen_ids, recent = [], set(), RecentVectors()
             for raws in batched(records, batch_size):
                 report.read += len(raws)
-                articles = _prepare(store, raws, report, seen_ids, clean_settings)
-                future = pool.submit(segment_articles, articles)
-                if pending is not None:
-                    _embed_and_write(store, embedder, pending.result(), report)
-                pending = future
+                repeated = stored_repeat_counts(store, raws)
+                future = pool.submit(clean_and_segment, raws, repeated, clean_settings)
+                if pending:
+                    _embed_and_write(store, embedder, pending, report, recent)
+                pending = select_fresh(store, future.result(), report, seen_ids)
                 if progress:
                     progress(len(raws))
-            if pending is not None:
-                _embed_and_write(store, embedder, pending.result(), report)
+            if pending:
+                _embed_and_write(store, embedder, pending, report, recent)
         if report.new or report.replaced:
             set_meta(store.con, "events_stale", "1")  # the next analysis regroups first
     report.seconds = time.perf_counter() - started

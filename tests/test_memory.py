@@ -122,3 +122,17 @@ def test_ingest_holds_no_arrow_memory_per_batch(tmp_path, embedder):
     assert report.new == 60
     half = len(samples) // 2
     assert samples[-1] <= samples[half], f"Arrow bytes grew from {samples[half]} to {samples[-1]}"
+
+
+def test_recent_vectors_stay_bounded_and_keep_the_latest():
+    import numpy as np
+
+    from biascmp.pipeline import RecentVectors
+
+    recent = RecentVectors(size=3)
+    for k in range(5):
+        recent.put(f"h{k}", np.full(2, k, np.float32))
+    assert recent.get("h0") is None and recent.get("h1") is None
+    assert recent.get("h2") is not None  # touched: now the most recent
+    recent.put("h5", np.zeros(2, np.float32))
+    assert recent.get("h3") is None and recent.get("h2") is not None and recent.get("h5") is not None

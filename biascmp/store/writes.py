@@ -188,15 +188,28 @@ def write_articles(
 def cached_vectors(
     con: duckdb.DuckDBPyConnection, model_id: str, hashes: list[str]
 ) -> dict[str, np.ndarray]:
-    """Vectors already computed for these text hashes with this model."""
+    """Vectors already computed for these text hashes with this model.
+
+    Two steps: the hashes found (a scan of the hash column only), then the vectors of those
+    alone. A join that also selected the vectors would read every cached vector per batch,
+    which made an ingest slow down as the cache grew; fresh news mostly misses the cache, and
+    then the second step is skipped."""
     if not hashes:
         return {}
     table = pa.table({"text_hash": pa.array(sorted(set(hashes)), pa.string())})
+    found = query_arrow(
+        con,
+        "SELECT text_hash FROM embedding_cache WHERE model = ? AND text_hash IN (SELECT text_hash FROM _arrow)",
+        table,
+        [model_id],
+    ).fetchall()
+    if not found:
+        return {}
     result = query_arrow(
         con,
         "SELECT c.text_hash, c.embedding FROM embedding_cache c "
         "JOIN _arrow h USING (text_hash) WHERE c.model = ?",
-        table,
+        pa.table({"text_hash": pa.array([h for (h,) in found], pa.string())}),
         [model_id],
     ).to_arrow_table()
     if result.num_rows == 0:
