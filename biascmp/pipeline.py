@@ -10,7 +10,7 @@ added later, for the articles an analysis reads (``biascmp.annotate``).
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -98,27 +98,74 @@ class RecentVectors:
             self._items.popitem(last=False)
 
 
-def embed_with_cache(
-    store: Store, embedder, texts: list[str], report: IngestReport, recent: RecentVectors | None = None
-) -> np.ndarray:
-    """Vectors for ``texts``; texts already embedded with this model come from ``recent`` or
-    the database's cache, the rest from the model (and go into both)."""
-    recent = recent if recent is not None else RecentVectors()
+@dataclass
+class EmbedJob:
+    """One batch between its cache lookup and its write; the model works on ``future``
+    meanwhile (while this thread writes the previous batch)."""
+
+    articles: list[Article]
+    texts: list[str]
+    hashes: list[str]
+    known: dict[str, np.ndarray]
+    todo: list[tuple[str, str]]
+    future: Future | None
+
+
+def batch_texts(articles: list[Article]) -> tuple[list, list[int], list[str]]:
+    """What a batch embeds: its kept sentences, then the titles of the titled articles (the
+    article vector is built from the title's and the sentences' vectors, not from a second
+    pass over the text). Returns ``(kept sentences, indexes of titled articles, texts)``."""
+    kept = [s for a in articles for s in a.sentences if not s.is_boilerplate]
+    titles = [(a.title or "").strip() for a in articles]
+    titled = [k for k, t in enumerate(titles) if t]
+    return kept, titled, [s.text for s in kept] + [titles[k] for k in titled]
+
+
+def start_embedding(
+    store: Store, embedder, articles: list[Article], recent: RecentVectors, model_pool
+) -> EmbedJob:
+    """Look the batch's texts up in ``recent`` and the database's cache and hand the rest to
+    the model in ``model_pool``. A text also in the batch still being embedded is embedded
+    again (its cache row is written once)."""
+    texts = batch_texts(articles)[2]
     hashes = [text_hash(t) for t in texts]
     known = {h: v for h in set(hashes) if (v := recent.get(h)) is not None}
     known.update(cached_vectors(store.con, embedder.model_id, [h for h in hashes if h not in known]))
     todo = sorted({h: t for h, t in zip(hashes, texts) if h not in known}.items())
-    if todo:
-        vectors = embedder.encode([t for _, t in todo])
-        cache_vectors(store.con, embedder.model_id, [h for h, _ in todo], vectors)
-        known.update(zip((h for h, _ in todo), vectors))
+    future = model_pool.submit(embedder.encode, [t for _, t in todo]) if todo else None
+    return EmbedJob(articles, texts, hashes, known, todo, future)
+
+
+def finish_embedding(store: Store, embedder, job: EmbedJob, report: IngestReport, recent: RecentVectors) -> None:
+    """Wait for the batch's vectors, cache them, and write the batch's articles."""
+    from biascmp.events.features import article_vector
+    from biascmp.ingest import repeated_paragraph_keys
+
+    known = job.known
+    if job.future is not None:
+        vectors = job.future.result()
+        cache_vectors(store.con, embedder.model_id, [h for h, _ in job.todo], vectors)
+        known.update(zip((h for h, _ in job.todo), vectors))
     for h, vector in known.items():
         recent.put(h, vector)
-    report.embedded += len(todo)
-    report.from_cache += len(texts) - len(todo)
-    if not texts:
-        return np.zeros((0, embedder.dim), np.float32)
-    return np.stack([known[h] for h in hashes]).astype(np.float32)
+    report.embedded += len(job.todo)
+    report.from_cache += len(job.texts) - len(job.todo)
+    articles, dim = job.articles, embedder.dim
+    kept, titled, _ = batch_texts(articles)
+    both = np.stack([known[h] for h in job.hashes]).astype(np.float32) if job.hashes else np.zeros((0, dim), np.float32)
+    title_of = dict(zip(titled, both[len(kept) :]))
+    by_id = {s.sentence_id: v for s, v in zip(kept, both[: len(kept)])}
+    article_vectors = np.stack([
+        article_vector(
+            title_of.get(k),
+            np.array([by_id[s.sentence_id] for s in a.sentences if not s.is_boilerplate],
+                     np.float32).reshape(-1, dim),
+        )
+        for k, a in enumerate(articles)
+    ]) if articles else np.zeros((0, dim), np.float32)
+    write_articles(store.con, articles, article_vectors, by_id, repeated_paragraph_keys)
+    report.sentences += sum(len(a.sentences) for a in articles)
+    report.boilerplate_paragraphs += sum(p.is_boilerplate for a in articles for p in a.paragraphs)
 
 
 def stored_repeat_counts(store: Store, raws: list[RawArticle]) -> dict[str, dict[str, int]]:
@@ -186,36 +233,6 @@ def select_fresh(
     return fresh
 
 
-def _embed_and_write(
-    store: Store, embedder, articles: list[Article], report: IngestReport, recent: RecentVectors
-) -> None:
-    from biascmp.events.features import article_vector
-    from biascmp.ingest import repeated_paragraph_keys
-
-    kept = [s for a in articles for s in a.sentences if not s.is_boilerplate]
-    # the article vector costs one title per article: it is derived from the title's and the
-    # sentences' vectors (events.features.article_vector), not from a second pass over the text
-    titles = [(a.title or "").strip() for a in articles]
-    titled = [k for k, t in enumerate(titles) if t]
-    texts = [s.text for s in kept] + [titles[k] for k in titled]
-    both = embed_with_cache(store, embedder, texts, report, recent)
-    vectors, title_vectors = both[: len(kept)], both[len(kept) :]
-    title_of = dict(zip(titled, title_vectors))
-    by_id = {s.sentence_id: v for s, v in zip(kept, vectors)}
-    dim = embedder.dim
-    article_vectors = np.stack([
-        article_vector(
-            title_of.get(k),
-            np.array([by_id[s.sentence_id] for s in a.sentences if not s.is_boilerplate],
-                     np.float32).reshape(-1, dim),
-        )
-        for k, a in enumerate(articles)
-    ]) if articles else np.zeros((0, dim), np.float32)
-    write_articles(store.con, articles, article_vectors, by_id, repeated_paragraph_keys)
-    report.sentences += sum(len(a.sentences) for a in articles)
-    report.boilerplate_paragraphs += sum(p.is_boilerplate for a in articles for p in a.paragraphs)
-
-
 def ingest_records(
     store: Store,
     records: Iterable[RawArticle],
@@ -228,8 +245,9 @@ def ingest_records(
 ) -> IngestReport:
     """Ingest ``RawArticle`` records into an open store, all in one transaction.
 
-    Cleaning and sentence rules of batch k+1 run in a worker thread while batch k is embedded
-    (the model releases the interpreter lock); the database work stays on this thread.
+    Three things overlap: cleaning and sentence rules of batch k+1 (a worker thread), the
+    model embedding batch k+1 (another thread; the model releases the interpreter lock), and
+    this thread's database work (lookups, then the writes of batch k).
     """
     from biascmp.embed import get_embedder
 
@@ -238,19 +256,21 @@ def ingest_records(
     embedder = embedder or get_embedder()
     with transaction(store.con):
         ensure_embedding_columns(store, embedder.model_id, embedder.dim)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending, seen_ids, recent = [], set(), RecentVectors()
+        with ThreadPoolExecutor(max_workers=1) as cleaner, ThreadPoolExecutor(max_workers=1) as model:
+            job, seen_ids, recent = None, set(), RecentVectors()
             for raws in batched(records, batch_size):
                 report.read += len(raws)
                 repeated = stored_repeat_counts(store, raws)
-                future = pool.submit(clean_and_segment, raws, repeated, clean_settings)
-                if pending:
-                    _embed_and_write(store, embedder, pending, report, recent)
-                pending = select_fresh(store, future.result(), report, seen_ids)
+                cleaned = cleaner.submit(clean_and_segment, raws, repeated, clean_settings)
+                fresh = select_fresh(store, cleaned.result(), report, seen_ids)
+                following = start_embedding(store, embedder, fresh, recent, model) if fresh else None
+                if job is not None:
+                    finish_embedding(store, embedder, job, report, recent)
+                job = following
                 if progress:
                     progress(len(raws))
-            if pending:
-                _embed_and_write(store, embedder, pending, report, recent)
+            if job is not None:
+                finish_embedding(store, embedder, job, report, recent)
         if report.new or report.replaced:
             set_meta(store.con, "events_stale", "1")  # the next analysis regroups first
     report.seconds = time.perf_counter() - started

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 
 from biascmp.errors import ConfigError
-from biascmp.store.db import MEMORY_LIMIT_ENV, StoreSettings, open_store, transaction
+from biascmp.store.db import MEMORY_LIMIT_ENV, StoreSettings, ensure_embedding_columns, open_store, transaction
 from biascmp.store.writes import (
     cache_vectors,
     cached_vectors,
@@ -76,7 +76,7 @@ def test_batch_tables_are_freed_inside_one_transaction(tmp_path):
     dim = 8
     with open_store(tmp_path / "t.duckdb") as store:
         con = store.con
-        con.execute(f"CREATE TABLE embedding_cache(model VARCHAR, text_hash VARCHAR, embedding FLOAT[{dim}])")
+        ensure_embedding_columns(store, "m", dim)  # the real embedding_cache table
         con.execute("CREATE TABLE vecs(id VARCHAR, embedding FLOAT[8])")
         alive: list[weakref.ref] = []
         with transaction(con):

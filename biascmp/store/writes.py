@@ -223,17 +223,20 @@ def cached_vectors(
 def cache_vectors(
     con: duckdb.DuckDBPyConnection, model_id: str, hashes: list[str], vectors: np.ndarray
 ) -> None:
-    """Remember new vectors (hashes not yet cached) for later ingests."""
+    """Remember new vectors for later ingests (a hash already cached is left as it is: two
+    batches in flight may embed the same text)."""
     if not hashes:
         return
-    insert_arrow(
+    table = pa.table(
+        {
+            "model": [model_id] * len(hashes),
+            "text_hash": hashes,
+            "embedding": vector_array(vectors),
+        }
+    )
+    query_arrow(
         con,
-        "embedding_cache",
-        pa.table(
-            {
-                "model": [model_id] * len(hashes),
-                "text_hash": hashes,
-                "embedding": vector_array(vectors),
-            }
-        ),
+        "INSERT OR IGNORE INTO embedding_cache (model, text_hash, embedding) "
+        "SELECT model, text_hash, embedding FROM _arrow",
+        table,
     )
