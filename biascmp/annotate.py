@@ -14,6 +14,7 @@ analyses that read dependencies parse the few sentences they need themselves.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import lru_cache
 
 from biascmp.records import Entity, Sentence
@@ -98,7 +99,7 @@ def annotate_sentences(sentences: list[Sentence], nlp=None, batch_size: int = 64
             if not (tok.is_punct or tok.is_space) and tok.lemma_.strip():
                 group[k].lemmas.append(tok.lemma_.lower())
         for ent in doc.ents:
-            k = max(i for i, off in enumerate(offsets) if off <= ent.start_char)
+            k = bisect_right(offsets, ent.start_char) - 1
             sent = group[k]
             start = ent.start_char - offsets[k]
             end = min(ent.end_char - offsets[k], len(sent.text))

@@ -99,14 +99,15 @@ def _event_docs(store, ref: str, settings):
     its articles, annotating (spaCy entities and lemmas) those not annotated yet."""
     from biascmp.events.store import regroup, resolve_event
     from biascmp.store.annotations import ensure_annotated
-    from biascmp.store.reads import event_article_ids, load_event_docs
+    from biascmp.store.reads import event_article_ids, load_articles_docs
 
     if _events_stale(store.con):
         regroup(store.con, _settings(settings).events)
         set_meta(store.con, "events_stale", "0")
     event_id = resolve_event(store.con, ref)
-    ensure_annotated(store.con, event_article_ids(store.con, event_id)[1])
-    return load_event_docs(store.con, event_id)
+    label, ids = event_article_ids(store.con, event_id)
+    ensure_annotated(store.con, ids)
+    return load_articles_docs(store.con, ids, event_id=event_id, label=label)
 
 
 def pick_event(db, ref: str | None = None) -> str:

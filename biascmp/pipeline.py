@@ -104,6 +104,8 @@ class EmbedJob:
     meanwhile (while this thread writes the previous batch)."""
 
     articles: list[Article]
+    kept: list
+    titled: list[int]
     texts: list[str]
     hashes: list[str]
     known: dict[str, np.ndarray]
@@ -127,13 +129,13 @@ def start_embedding(
     """Look the batch's texts up in ``recent`` and the database's cache and hand the rest to
     the model in ``model_pool``. A text also in the batch still being embedded is embedded
     again (its cache row is written once)."""
-    texts = batch_texts(articles)[2]
+    kept, titled, texts = batch_texts(articles)
     hashes = [text_hash(t) for t in texts]
     known = {h: v for h in set(hashes) if (v := recent.get(h)) is not None}
     known.update(cached_vectors(store.con, embedder.model_id, [h for h in hashes if h not in known]))
     todo = sorted({h: t for h, t in zip(hashes, texts) if h not in known}.items())
     future = model_pool.submit(embedder.encode, [t for _, t in todo]) if todo else None
-    return EmbedJob(articles, texts, hashes, known, todo, future)
+    return EmbedJob(articles, kept, titled, texts, hashes, known, todo, future)
 
 
 def finish_embedding(store: Store, embedder, job: EmbedJob, report: IngestReport, recent: RecentVectors) -> None:
@@ -150,8 +152,7 @@ def finish_embedding(store: Store, embedder, job: EmbedJob, report: IngestReport
         recent.put(h, vector)
     report.embedded += len(job.todo)
     report.from_cache += len(job.texts) - len(job.todo)
-    articles, dim = job.articles, embedder.dim
-    kept, titled, _ = batch_texts(articles)
+    articles, kept, titled, dim = job.articles, job.kept, job.titled, embedder.dim
     both = np.stack([known[h] for h in job.hashes]).astype(np.float32) if job.hashes else np.zeros((0, dim), np.float32)
     title_of = dict(zip(titled, both[len(kept) :]))
     by_id = {s.sentence_id: v for s, v in zip(kept, both[: len(kept)])}

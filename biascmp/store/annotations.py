@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from biascmp.records import Sentence
 from biascmp.store.db import transaction
-from biascmp.store.writes import insert_arrow, query_arrow
+from biascmp.store.writes import query_arrow, write_entities
 
 #: articles annotated per spaCy batch (and per progress step)
 BATCH_ARTICLES = 64
@@ -58,22 +58,7 @@ def write_annotations(con: duckdb.DuckDBPyConnection, article_ids: list[str], se
         "UPDATE sentences SET lemmas = l.lemmas FROM _arrow l WHERE sentences.sentence_id = l.sentence_id",
         lemmas,
     )
-    ents = [(s, i, e) for s in sentences for i, e in enumerate(s.entities)]
-    insert_arrow(
-        con,
-        "entities",
-        pa.table(
-            {
-                "sentence_id": [s.sentence_id for s, _, _ in ents],
-                "article_id": [s.article_id for s, _, _ in ents],
-                "idx": pa.array([i for _, i, _ in ents], pa.int32()),
-                "text": [e.text for _, _, e in ents],
-                "label": [e.label for _, _, e in ents],
-                "start_char": pa.array([e.start for _, _, e in ents], pa.int32()),
-                "end_char": pa.array([e.end for _, _, e in ents], pa.int32()),
-            }
-        ),
-    )
+    write_entities(con, sentences)
     query_arrow(
         con,
         "UPDATE articles SET annotated = TRUE FROM _arrow i WHERE articles.article_id = i.article_id",

@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from biascmp.records import Article
+from biascmp.records import Article, Sentence
 
 
 def text_hash(text: str) -> str:
@@ -167,7 +167,12 @@ def write_articles(
             }
         ),
     )
-    ents = [(s, i, e) for s in sents for i, e in enumerate(s.entities)]
+    write_entities(con, sents)
+
+
+def write_entities(con: duckdb.DuckDBPyConnection, sentences: list[Sentence]) -> None:
+    """Insert the sentences' entities (``idx`` = order in the sentence)."""
+    ents = [(s, i, e) for s in sentences for i, e in enumerate(s.entities)]
     insert_arrow(
         con,
         "entities",
