@@ -10,6 +10,7 @@ added later, for the articles an analysis reads (``biascmp.annotate``).
 from __future__ import annotations
 
 import time
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
@@ -28,6 +29,9 @@ from biascmp.store.writes import (
     text_hash,
     write_articles,
 )
+
+#: batches handed to the model and not yet written (memory: one batch's texts and vectors each)
+QUEUED = 2
 
 
 @dataclass
@@ -246,9 +250,11 @@ def ingest_records(
 ) -> IngestReport:
     """Ingest ``RawArticle`` records into an open store, all in one transaction.
 
-    Three things overlap: cleaning and sentence rules of batch k+1 (a worker thread), the
-    model embedding batch k+1 (another thread; the model releases the interpreter lock), and
-    this thread's database work (lookups, then the writes of batch k).
+    Three things overlap: cleaning and sentence rules of the next batch (a worker thread),
+    the model embedding the batches queued for it (another thread; the model releases the
+    interpreter lock), and this thread's database work (lookups, then the writes of the
+    oldest batch). ``QUEUED`` batches wait for the model, so it has the next one at hand
+    while this thread writes, cleans and looks up.
     """
     from biascmp.embed import get_embedder
 
@@ -258,20 +264,21 @@ def ingest_records(
     with transaction(store.con):
         ensure_embedding_columns(store, embedder.model_id, embedder.dim)
         with ThreadPoolExecutor(max_workers=1) as cleaner, ThreadPoolExecutor(max_workers=1) as model:
-            job, seen_ids, recent = None, set(), RecentVectors()
+            jobs: deque[EmbedJob] = deque()
+            seen_ids, recent = set(), RecentVectors()
             for raws in batched(records, batch_size):
                 report.read += len(raws)
                 repeated = stored_repeat_counts(store, raws)
                 cleaned = cleaner.submit(clean_and_segment, raws, repeated, clean_settings)
                 fresh = select_fresh(store, cleaned.result(), report, seen_ids)
-                following = start_embedding(store, embedder, fresh, recent, model) if fresh else None
-                if job is not None:
-                    finish_embedding(store, embedder, job, report, recent)
-                job = following
+                if fresh:
+                    jobs.append(start_embedding(store, embedder, fresh, recent, model))
+                while len(jobs) > QUEUED:
+                    finish_embedding(store, embedder, jobs.popleft(), report, recent)
                 if progress:
                     progress(len(raws))
-            if job is not None:
-                finish_embedding(store, embedder, job, report, recent)
+            while jobs:
+                finish_embedding(store, embedder, jobs.popleft(), report, recent)
         if report.new or report.replaced:
             set_meta(store.con, "events_stale", "1")  # the next analysis regroups first
     report.seconds = time.perf_counter() - started

@@ -45,6 +45,9 @@ class Paragraph:
     #: why the cleaner dropped it, e.g. ``"donation"``, ``"newsletter"``, ``"read-more"``,
     #: ``"caption"``, ``"tags"``, ``"banner"``, ``"share"``, ``"cookie"``, ``"repeated"``
     boilerplate_reason: str | None = None
+    #: the cleaner's repetition key (``biascmp.ingest.repeated_paragraph_keys``), kept so the
+    #: store does not hash the text again
+    key: str | None = None
 
 
 @dataclass

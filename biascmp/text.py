@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from biascmp.gated import GatedPattern
 from biascmp.records import Article, Paragraph, Sentence
 
 #: longest piece of a paragraph segmented in one go (characters); longer ones are cut at
@@ -52,12 +53,18 @@ _NUMBER_WORDS = {
 }
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+#: every number word holds one of these ("thir" for thirteen and thirty, "fif" for fifteen and
+#: fifty); a sentence without any skips the word pattern
+_NUMBER_WORD_NEEDLES = (
+    "zero", "one", "two", "three", "thir", "four", "forty", "five", "fif", "six", "seven",
+    "eight", "nine", "ten", "eleven", "twelve", "twenty", "hundred", "dozen",
+)
 #: "ninety-three" is one number (93), tried before the single words
-_WORD_RE = re.compile(
+_WORD_RE = GatedPattern(re.compile(
     r"\b(?:(" + "|".join(_TENS) + r")[-\s](" + "|".join(_UNITS) + r")|("
     + "|".join(_NUMBER_WORDS) + r"))\b",
     re.IGNORECASE,
-)
+), _NUMBER_WORD_NEEDLES)
 
 
 def extract_numbers(text: str) -> list[str]:

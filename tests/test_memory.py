@@ -136,3 +136,21 @@ def test_recent_vectors_stay_bounded_and_keep_the_latest():
     assert recent.get("h2") is not None  # touched: now the most recent
     recent.put("h5", np.zeros(2, np.float32))
     assert recent.get("h3") is None and recent.get("h2") is not None and recent.get("h5") is not None
+
+
+def test_few_hits_in_a_large_cache_are_embedded_again(tmp_path):
+    """Reading cached vectors scans the whole vector column, so a handful of hits in a big
+    cache is left to the model (``rows_per_hit``); enough hits are read, exactly."""
+    dim = 4
+    hashes = [text_hash(f"sentence {i}") for i in range(1000)]
+    vectors = np.random.default_rng(0).random((1000, dim), dtype=np.float32)
+    with open_store(tmp_path / "c.duckdb") as store:
+        ensure_embedding_columns(store, "m", dim)
+        with transaction(store.con):
+            cache_vectors(store.con, "m", hashes, vectors)
+        wanted = hashes[:10] + [text_hash("not cached")]
+        assert cached_vectors(store.con, "m", wanted, rows_per_hit=50) == {}  # 10 x 50 < 1000 rows
+        found = cached_vectors(store.con, "m", wanted, rows_per_hit=100)  # 10 x 100 >= 1000
+        assert set(found) == set(hashes[:10])
+        for i in range(10):
+            np.testing.assert_array_equal(found[hashes[i]], vectors[i])

@@ -296,9 +296,9 @@ def _repeat_counts(
     in the batch, plus the store's count (a key in a plain collection counts as already
     repeated)."""
     holders: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for outlet, chash, texts in prepared:
-        for t in texts:
-            holders[(outlet, repeated_paragraph_keys(t))].add(chash)
+    for outlet, chash, keys in prepared:
+        for key in keys:
+            holders[(outlet, key)].add(chash)
     counts = {k: len(v) for k, v in holders.items()}
     for outlet, known in (repeated or {}).items():
         if isinstance(known, Mapping):
@@ -337,22 +337,23 @@ def clean_articles(
         texts = [t for t, _ in split]
         title = normalize_line(raw.title) if raw.title else None
         full_text = "\n\n".join(texts)
-        prepared.append((raw.outlet, content_hash(raw.outlet, title, full_text), texts, split, title))
+        keys = [repeated_paragraph_keys(t) for t in texts]
+        prepared.append((raw.outlet, content_hash(raw.outlet, title, full_text), texts, keys, split, title))
 
-    counts = _repeat_counts([(o, h, t) for o, h, t, _, _ in prepared], repeated, s)
+    counts = _repeat_counts([(o, h, k) for o, h, _, k, _, _ in prepared], repeated, s)
     articles = []
-    for raw, (outlet, chash, texts, split, title) in zip(raws, prepared):
+    for raw, (outlet, chash, texts, keys, split, title) in zip(raws, prepared):
         reasons = _paragraph_reasons(raw, texts, [b for _, b in split], title, s)
         for i, t in enumerate(texts):
             if (
                 reasons[i] is None
                 and rules.word_count(t) >= s.repeated_min_words
-                and counts.get((outlet, repeated_paragraph_keys(t)), 0) >= s.min_repeats
+                and counts.get((outlet, keys[i]), 0) >= s.min_repeats
             ):
                 reasons[i] = "repeated"
         paragraphs = [
-            Paragraph(position=i, text=t, is_boilerplate=r is not None, boilerplate_reason=r)
-            for i, (t, r) in enumerate(zip(texts, reasons))
+            Paragraph(position=i, text=t, is_boilerplate=r is not None, boilerplate_reason=r, key=k)
+            for i, (t, r, k) in enumerate(zip(texts, reasons, keys))
         ]
         articles.append(
             Article(
@@ -377,7 +378,7 @@ def clean_articles(
 def article_paragraph_keys(article: Article) -> set[str]:
     """The repetition keys of an article's paragraphs (what the store remembers per outlet)."""
     return {
-        repeated_paragraph_keys(p.text)
+        p.key or repeated_paragraph_keys(p.text)
         for p in article.paragraphs
         if p.boilerplate_reason != "title"
     }

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from biascmp.gated import GatedPattern
+
 _F = re.IGNORECASE
 
 #: sentence-final punctuation, optionally followed by closing quotes or brackets
@@ -45,7 +47,7 @@ _PAREN_CREDIT_RE = re.compile(
 MAX_CAPTION_CHARS = 400
 
 #: an explicit request for money: boilerplate wherever it stands
-_DONATION_RE = re.compile(
+_DONATION_RE = GatedPattern(re.compile(
     r"^donate\b|\bdonate\s+(?:now|today|here|to\s+us|to\s+our)\b|"
     r"\bmake\s+a\s+(?:gift|contribution|donation)\b|\bcontribute\s+(?:today|now)\b|"
     r"\bcontribute\s+to\s+(?:us|our\s+(?:work|journalism|reporting|newsroom|mission))\b|"
@@ -55,25 +57,27 @@ _DONATION_RE = re.compile(
     r"\b(?:monthly|annual|one-time|one-off|recurring)\s+(?:gift|donation|contribution|payment)s?\b|"
     r"^not\s+ready\s+to\s+(?:support|give|donate|contribute)\b.{0,30}$",
     _F,
-)
+), ('donat', 'gift', 'contribut', 'support', 'fund', 'back', 'member', 'patron', 'payment', 'ready'))
 #: phrases of an appeal that honest prose also uses ("thank you for your support," a
 #: candidate says): they count as a donation appeal only after the body has ended
-_APPEAL_RE = re.compile(
+_APPEAL_RE = GatedPattern(re.compile(
     r"\b(?:your\s+(?:support|contribution|donation|gift)s?|we\s+need\s+your\s+(?:help|support)|"
     r"support\s+us|help\s+us|by\s+supporting|every\s+contribution|as\s+little\s+as)\b",
     _F,
-)
+), ('support', 'contribut', 'donat', 'gift', 'help', 'little'))
 #: a sign-up box for a newsletter or e-mail briefing
-_NEWSLETTER_RE = re.compile(
+_NEWSLETTER_RE = GatedPattern(re.compile(
     r"^sign\s+up\b|\bsign\s+up\s+(?:for|to)\s+(?:our|my|a\s+free|free)\b|^subscribe\b|"
     r"\bsubscribe\s+(?:to|for)\s+(?:our|my)\b|\b(?:to|in|into)\s+your\s+(?:inbox|mailbox)\b|"
     r"\bunsubscribe\b|\bsubscribers?\s+agree\b|\benter\s+your\s+e-?mail\b|"
     r"\byour\s+e-?mail\s+address\b|\bby\s+signing\s+up\b|"
     r"\b(?:our|free)\s+(?:\w+\s+){0,2}(?:newsletter|briefing|digest|bulletin)s?\b",
     _F,
-)
+), ('sign', 'subscri', 'inbox', 'mail', 'newsletter', 'briefing', 'digest', 'bulletin'))
 #: newsletter words that need a short line to count (a story may quote a newsletter)
-_NEWSLETTER_WORD_RE = re.compile(r"\b(?:newsletters?|e-?mail\s+(?:briefing|digest|alerts?))\b", _F)
+_NEWSLETTER_WORD_RE = GatedPattern(
+    re.compile(r"\b(?:newsletters?|e-?mail\s+(?:briefing|digest|alerts?))\b", _F), ("newsletter", "mail")
+)
 #: longest line (words) that counts as a newsletter box on a newsletter word alone
 MAX_NEWSLETTER_LABEL_WORDS = 12
 _READ_MORE_HEADER_RE = re.compile(
@@ -90,12 +94,12 @@ _TAGS_RE = re.compile(
     r"^(?:read\s+more\s+about|more\s+about|tags?|topics?|filed\s+under|related\s+topics|"
     r"categor(?:y|ies)|keywords|more\s+on)\s*:", _F
 )
-_COOKIE_RE = re.compile(
+_COOKIE_RE = GatedPattern(re.compile(
     r"\b(?:we\s+use\s+cookies|this\s+(?:site|website)\s+uses\s+cookies|cookie\s+(?:policy|"
     r"settings|preferences|consent|notice)|accept\s+(?:all\s+)?cookies|(?:manage|privacy)\s+"
     r"(?:preferences|settings|choices))\b|^(?:accept(?:\s+all)?|reject(?:\s+all)?|cookies?)$",
     _F,
-)
+), ('cookie', 'preferences', 'settings', 'choices', 'accept', 'reject'))
 _SHARE_WORD = (
     r"(?:share(?:\s+(?:this|on|via)(?:\s+\w+)?)?|tweet|e-?mail|print|copy(?:\s+link)?|link|"
     r"facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|telegram|flipboard|messenger|"

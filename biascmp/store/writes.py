@@ -93,8 +93,8 @@ def write_articles(
     """Insert articles with their paragraphs, sentences (with vectors) and entities.
 
     ``sentence_vectors`` maps ``sentence_id`` to its vector (boilerplate sentences have none
-    and get NULL); ``paragraph_key`` turns a paragraph
-    text into the key used to spot paragraphs repeated across an outlet's articles.
+    and get NULL); ``paragraph_key`` turns the text of a paragraph without a ``key`` into the
+    key used to spot paragraphs repeated across an outlet's articles.
     """
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     insert_arrow(
@@ -136,7 +136,7 @@ def write_articles(
                 "text": [p.text for _, p in paras],
                 "is_boilerplate": [p.is_boilerplate for _, p in paras],
                 "boilerplate_reason": pa.array([p.boilerplate_reason for _, p in paras], pa.string()),
-                "key": [paragraph_key(p.text) for _, p in paras],
+                "key": [p.key or paragraph_key(p.text) for _, p in paras],
             }
         ),
     )
@@ -190,15 +190,25 @@ def write_entities(con: duckdb.DuckDBPyConnection, sentences: list[Sentence]) ->
     )
 
 
+#: cached rows one hit must stand for before its vector is read from the cache rather than
+#: computed again: reading vectors scans the whole vector column (DuckDB has no fetch by key
+#: for them; about 2.6 microseconds per cached row here) while the model computes a vector in
+#: about a millisecond, so a few hits in a large cache are cheaper to embed again
+#: (``benchmarks/writes.py`` measures both)
+ROWS_PER_FETCHED_HIT = 400
+
+
 def cached_vectors(
-    con: duckdb.DuckDBPyConnection, model_id: str, hashes: list[str]
+    con: duckdb.DuckDBPyConnection, model_id: str, hashes: list[str],
+    rows_per_hit: int = ROWS_PER_FETCHED_HIT,
 ) -> dict[str, np.ndarray]:
     """Vectors already computed for these text hashes with this model.
 
     Two steps: the hashes found (a scan of the hash column only), then the vectors of those
-    alone. A join that also selected the vectors would read every cached vector per batch,
-    which made an ingest slow down as the cache grew; fresh news mostly misses the cache, and
-    then the second step is skipped."""
+    alone, read only when there are enough hits for the cache's size (``rows_per_hit``);
+    otherwise nothing is returned and the caller embeds the texts again. A join that always
+    selected the vectors would read every cached vector per batch, which made an ingest slow
+    down as the cache grew."""
     if not hashes:
         return {}
     table = pa.table({"text_hash": pa.array(sorted(set(hashes)), pa.string())})
@@ -209,6 +219,9 @@ def cached_vectors(
         [model_id],
     ).fetchall()
     if not found:
+        return {}
+    (rows,) = con.execute("SELECT count(*) FROM embedding_cache").fetchone()
+    if len(found) * rows_per_hit < rows:
         return {}
     result = query_arrow(
         con,
