@@ -80,6 +80,7 @@ class StageClock:
 
 def child_ingest(jsonl: str, db: str, out: str, backend: str | None, batch_size: int) -> None:
     """The measured ingest (runs in its own process)."""
+    import biascmp.ingest as ingest_stage
     import biascmp.pipeline as pipeline
     from biascmp.embed import get_embedder
 
@@ -91,6 +92,7 @@ def child_ingest(jsonl: str, db: str, out: str, backend: str | None, batch_size:
     clock = StageClock()
     embedder.encode = clock.wrap("embed (encode)", embedder.encode)
     pipeline.iter_paths = clock.wrap_iter("read + parse files", pipeline.iter_paths)
+    ingest_stage.split_and_key = clock.wrap("paragraph split + keys", ingest_stage.split_and_key)
     pipeline.stored_repeat_counts = clock.wrap("stored repeat counts", pipeline.stored_repeat_counts)
     pipeline.clean_and_segment = clock.wrap("clean + sentence rules (worker thread)", pipeline.clean_and_segment)
     pipeline.select_fresh = clock.wrap("dedupe + stored hashes", pipeline.select_fresh)

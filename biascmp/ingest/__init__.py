@@ -6,6 +6,7 @@ from biascmp.ingest.clean import (
     CleanSettings,
     article_paragraph_keys,
     clean_articles,
+    split_and_key,
     split_paragraphs,
 )
 from biascmp.ingest.ids import content_hash, make_article_id, repeated_paragraph_keys
@@ -24,5 +25,6 @@ __all__ = [
     "make_article_id",
     "read_paths",
     "repeated_paragraph_keys",
+    "split_and_key",
     "split_paragraphs",
 ]

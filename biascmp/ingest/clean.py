@@ -128,6 +128,16 @@ def split_paragraphs(text: str, settings: CleanSettings | None = None) -> list[t
     return [(t, b) for t, b in out if t]
 
 
+Split = tuple[list[tuple[str, int]], list[str]]
+
+
+def split_and_key(text: str, settings: CleanSettings | None = None) -> Split:
+    """``split_paragraphs`` and each paragraph's repetition key: computed once per article
+    for both the store's repeat counts and ``clean_articles``."""
+    split = split_paragraphs(text, settings)
+    return split, [repeated_paragraph_keys(t) for t, _ in split]
+
+
 # --------------------------------------------------------------------------- passes
 
 
@@ -320,6 +330,7 @@ def clean_articles(
     *,
     repeated: RepeatedCounts | None = None,
     settings: CleanSettings | None = None,
+    splits: list[Split] | None = None,
 ) -> list[Article]:
     """Paragraphs with boilerplate flags for a batch of raw articles (same order).
 
@@ -327,17 +338,17 @@ def clean_articles(
     (keys from :func:`repeated_paragraph_keys`; a plain set of keys means "already known
     to repeat"). Repetition inside the batch is counted too. ``Article.text`` is every
     paragraph joined by blank lines, ``clean_text`` the kept ones; ``content_hash`` covers
-    outlet, title and the full text, so it does not depend on these settings."""
+    outlet, title and the full text, so it does not depend on these settings. ``splits``
+    (``split_and_key`` of each text, with the same settings) spares splitting them again."""
     s = settings or CleanSettings()
     prepared = []
-    for raw in raws:
+    for k, raw in enumerate(raws):
         if not raw.outlet:
             raise BadInput(raw.source_path, "no outlet: give one with --outlet")
-        split = split_paragraphs(raw.text, s)
+        split, keys = splits[k] if splits is not None else split_and_key(raw.text, s)
         texts = [t for t, _ in split]
         title = normalize_line(raw.title) if raw.title else None
         full_text = "\n\n".join(texts)
-        keys = [repeated_paragraph_keys(t) for t in texts]
         prepared.append((raw.outlet, content_hash(raw.outlet, title, full_text), texts, keys, split, title))
 
     counts = _repeat_counts([(o, h, k) for o, h, _, k, _, _ in prepared], repeated, s)

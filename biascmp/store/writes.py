@@ -192,9 +192,9 @@ def write_entities(con: duckdb.DuckDBPyConnection, sentences: list[Sentence]) ->
 
 #: cached rows one hit must stand for before its vector is read from the cache rather than
 #: computed again: reading vectors scans the whole vector column (DuckDB has no fetch by key
-#: for them; about 2.6 microseconds per cached row here) while the model computes a vector in
-#: about a millisecond, so a few hits in a large cache are cheaper to embed again
-#: (``benchmarks/writes.py`` measures both)
+#: for them): about 2.4 microseconds per cached row here, while the model computes a vector
+#: in 1.2-1.6 ms, so the two cost the same at 500-660 cached rows per hit
+#: (``benchmarks/cache_lookup.py``); 400 leans towards reading
 ROWS_PER_FETCHED_HIT = 400
 
 
