@@ -70,3 +70,12 @@ def test_needles_must_be_case_folded_literals():
         GatedPattern(re.compile("x"), ("Donate",))
     with pytest.raises(ValueError):
         GatedPattern(re.compile("x"), ())
+
+
+def test_every_number_word_passes_its_gate():
+    """Each single number word and each "tens-unit" compound, in any case (the generated
+    matches above reach some alternatives only rarely)."""
+    words = list(text_stage._NUMBER_WORDS) + [f"{t}-{u}" for t in text_stage._TENS for u in text_stage._UNITS]
+    for word in words:
+        for form in (word, word.upper(), word.title()):
+            assert text_stage._WORD_RE.search(f"about {form} people"), form
