@@ -21,7 +21,7 @@ from biascmp.events.settings import EventSettings
 from biascmp.records import Sentence
 from biascmp.store.db import transaction
 from biascmp.store.reads import vectors_from_arrow
-from biascmp.store.writes import insert_arrow
+from biascmp.store.writes import insert_arrow, query_arrow
 
 #: articles whose sentences are fetched per query when reading features
 READ_BATCH = 2_000
@@ -69,23 +69,21 @@ def _read_batch(con, batch, pins, with_vectors, settings=None) -> list[EventInpu
     texts and numbers (what the rule-based ingest stores; spaCy's entities and lemmas are
     not needed, so grouping works on a database nothing has annotated)."""
     ids = pa.table({"article_id": pa.array([a[0] for a in batch], pa.string())})
-    con.register("_ev_ids", ids)
-    try:
-        sents = con.execute(
-            "SELECT s.sentence_id, s.article_id, s.position, s.paragraph, s.text, s.numbers "
-            "FROM sentences s JOIN _ev_ids USING (article_id) "
-            "WHERE NOT s.is_boilerplate ORDER BY s.article_id, s.position"
-        ).fetchall()
-        art_vecs = _vectors_by_article(
-            con, "SELECT a.article_id, a.embedding FROM articles a JOIN _ev_ids USING (article_id) "
-            "WHERE a.embedding IS NOT NULL ORDER BY a.article_id",
-        ) if with_vectors else {}
-        sent_vecs = _vectors_by_article(
-            con, "SELECT s.article_id, s.embedding FROM sentences s JOIN _ev_ids USING (article_id) "
-            "WHERE NOT s.is_boilerplate AND s.embedding IS NOT NULL ORDER BY s.article_id, s.position",
-        ) if with_vectors else {}
-    finally:
-        con.unregister("_ev_ids")
+    sents = query_arrow(
+        con,
+        "SELECT s.sentence_id, s.article_id, s.position, s.paragraph, s.text, s.numbers "
+        "FROM sentences s JOIN _arrow USING (article_id) "
+        "WHERE NOT s.is_boilerplate ORDER BY s.article_id, s.position",
+        ids,
+    ).fetchall()
+    art_vecs = _vectors_by_article(
+        con, "SELECT a.article_id, a.embedding FROM articles a JOIN _arrow USING (article_id) "
+        "WHERE a.embedding IS NOT NULL ORDER BY a.article_id", ids,
+    ) if with_vectors else {}
+    sent_vecs = _vectors_by_article(
+        con, "SELECT s.article_id, s.embedding FROM sentences s JOIN _arrow USING (article_id) "
+        "WHERE NOT s.is_boilerplate AND s.embedding IS NOT NULL ORDER BY s.article_id, s.position", ids,
+    ) if with_vectors else {}
     sentences_of: dict[str, list[Sentence]] = {}
     for sid, aid, position, paragraph, text, numbers in sents:
         sentences_of.setdefault(aid, []).append(
@@ -109,10 +107,10 @@ def _read_batch(con, batch, pins, with_vectors, settings=None) -> list[EventInpu
     return out
 
 
-def _vectors_by_article(con, sql: str) -> dict[str, np.ndarray]:
+def _vectors_by_article(con, sql: str, ids: pa.Table) -> dict[str, np.ndarray]:
     """``article_id -> (rows, dim)`` vectors from a query of ``(article_id, embedding)``
-    ordered by article."""
-    tab = con.execute(sql).to_arrow_table()
+    ordered by article, reading the ids as ``_arrow``."""
+    tab = query_arrow(con, sql, ids).to_arrow_table()
     if tab.num_rows == 0:
         return {}
     vecs = vectors_from_arrow(tab.column("embedding"))

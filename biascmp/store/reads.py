@@ -8,6 +8,7 @@ import pyarrow as pa
 
 from biascmp.errors import NotFound
 from biascmp.records import Entity, EventArticle, EventDocs, Sentence
+from biascmp.store.writes import query_arrow
 
 
 def vectors_from_arrow(column) -> np.ndarray:
@@ -27,24 +28,25 @@ def load_articles_docs(
     Articles come in (published, outlet, article_id) order; sentences in reading order.
     """
     ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
-    con.register("_docs_ids", ids)
-    try:
-        arts = con.execute(
-            "SELECT a.article_id, a.outlet, a.title, a.published, a.url FROM articles a "
-            "JOIN _docs_ids USING (article_id) "
-            "ORDER BY a.published NULLS LAST, a.outlet, a.article_id"
-        ).fetchall()
-        sents = con.execute(
-            "SELECT s.sentence_id, s.article_id, s.position, s.paragraph, s.text, s.numbers, "
-            "s.lemmas, s.embedding FROM sentences s JOIN _docs_ids USING (article_id) "
-            "WHERE NOT s.is_boilerplate ORDER BY s.article_id, s.position"
-        ).to_arrow_table()
-        ents = con.execute(
-            "SELECT e.sentence_id, e.text, e.label, e.start_char, e.end_char FROM entities e "
-            "JOIN _docs_ids USING (article_id) ORDER BY e.sentence_id, e.idx"
-        ).fetchall()
-    finally:
-        con.unregister("_docs_ids")
+    arts = query_arrow(
+        con,
+        "SELECT a.article_id, a.outlet, a.title, a.published, a.url FROM articles a "
+        "JOIN _arrow USING (article_id) ORDER BY a.published NULLS LAST, a.outlet, a.article_id",
+        ids,
+    ).fetchall()
+    sents = query_arrow(
+        con,
+        "SELECT s.sentence_id, s.article_id, s.position, s.paragraph, s.text, s.numbers, "
+        "s.lemmas, s.embedding FROM sentences s JOIN _arrow USING (article_id) "
+        "WHERE NOT s.is_boilerplate ORDER BY s.article_id, s.position",
+        ids,
+    ).to_arrow_table()
+    ents = query_arrow(
+        con,
+        "SELECT e.sentence_id, e.text, e.label, e.start_char, e.end_char FROM entities e "
+        "JOIN _arrow USING (article_id) ORDER BY e.sentence_id, e.idx",
+        ids,
+    ).fetchall()
     by_sentence: dict[str, list[Entity]] = {}
     for sid, ent_text, ent_label, start, end in ents:
         by_sentence.setdefault(sid, []).append(Entity(ent_text, ent_label, start, end))
