@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import news_sentences, print_table  # noqa: E402
+from common import news_sentences, print_table, time_runs  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -38,12 +37,7 @@ CHUNK = 100_000
 
 
 def _median_s(fn, runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return time_runs(fn, runs, warmup=0).median
 
 
 def build_cache(path: Path, rows: int, dim: int, model_id: str) -> list[str]:
