@@ -97,7 +97,8 @@ def child_ingest(jsonl: str, db: str, out: str, backend: str | None, batch_size:
     pipeline.clean_and_segment = clock.wrap("clean + sentence rules (worker thread)", pipeline.clean_and_segment)
     pipeline.select_fresh = clock.wrap("dedupe + stored hashes", pipeline.select_fresh)
     pipeline.write_articles = clock.wrap("store (Arrow inserts)", pipeline.write_articles)
-    pipeline.cached_vectors = clock.wrap("vector cache lookup", pipeline.cached_vectors)
+    pipeline.stored_hashes = clock.wrap("vector cache probe", pipeline.stored_hashes)
+    pipeline.cached_vectors = clock.wrap("vector cache read", pipeline.cached_vectors)
     pipeline.cache_vectors = clock.wrap("vector cache write", pipeline.cache_vectors)
 
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)

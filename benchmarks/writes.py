@@ -33,7 +33,7 @@ from biascmp.store.writes import vector_array  # noqa: E402
 
 DIM = 384
 SCHEMA = (
-    "CREATE TABLE sentences (sentence_id VARCHAR PRIMARY KEY, article_id VARCHAR, position INTEGER, "
+    "CREATE TABLE sentences (sentence_id VARCHAR NOT NULL, article_id VARCHAR, position INTEGER, "
     f"text VARCHAR, is_boilerplate BOOLEAN, embedding FLOAT[{DIM}])"
 )
 

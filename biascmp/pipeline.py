@@ -23,6 +23,7 @@ from biascmp.store.db import Store, ensure_embedding_columns, open_store, set_me
 from biascmp.store.writes import (
     cache_vectors,
     cached_vectors,
+    stored_hashes,
     delete_articles,
     existing_hashes,
     query_arrow,
@@ -113,6 +114,7 @@ class EmbedJob:
     texts: list[str]
     hashes: list[str]
     known: dict[str, np.ndarray]
+    stored: set[str]
     todo: list[tuple[str, str]]
     future: Future | None
 
@@ -131,15 +133,26 @@ def start_embedding(
     store: Store, embedder, articles: list[Article], recent: RecentVectors, model_pool
 ) -> EmbedJob:
     """Look the batch's texts up in ``recent`` and the database's cache and hand the rest to
-    the model in ``model_pool``. A text also in the batch still being embedded is embedded
-    again (its cache row is written once)."""
+    the model in ``model_pool``. A text also in a batch still being embedded is embedded
+    again (its cache row is written once: see ``new_cache_rows``)."""
     kept, titled, texts = batch_texts(articles)
     hashes = [text_hash(t) for t in texts]
     known = {h: v for h in set(hashes) if (v := recent.get(h)) is not None}
-    known.update(cached_vectors(store.con, embedder.model_id, [h for h in hashes if h not in known]))
+    stored = stored_hashes(store.con, embedder.model_id, [h for h in hashes if h not in known])
+    known.update(cached_vectors(store.con, embedder.model_id, stored))
     todo = sorted({h: t for h, t in zip(hashes, texts) if h not in known}.items())
     future = model_pool.submit(embedder.encode, [t for _, t in todo]) if todo else None
-    return EmbedJob(articles, kept, titled, texts, hashes, known, todo, future)
+    return EmbedJob(articles, kept, titled, texts, hashes, known, stored, todo, future)
+
+
+def new_cache_rows(job: EmbedJob, vectors: np.ndarray, recent: RecentVectors) -> tuple[list[str], np.ndarray]:
+    """The hashes (and vectors) of ``job.todo`` the cache lacks: not found there when the
+    batch was looked up (``stored``: the model may recompute a few hits in a large cache),
+    and not written since by an earlier batch of this ingest that embedded the same text
+    while this one waited (those are in ``recent``: it holds more texts than the batches in
+    flight). The cache has no key to drop duplicates (migration m008)."""
+    keep = [i for i, (h, _) in enumerate(job.todo) if h not in job.stored and recent.get(h) is None]
+    return [job.todo[i][0] for i in keep], vectors[keep]
 
 
 def finish_embedding(store: Store, embedder, job: EmbedJob, report: IngestReport, recent: RecentVectors) -> None:
@@ -150,7 +163,7 @@ def finish_embedding(store: Store, embedder, job: EmbedJob, report: IngestReport
     known = job.known
     if job.future is not None:
         vectors = job.future.result()
-        cache_vectors(store.con, embedder.model_id, [h for h, _ in job.todo], vectors)
+        cache_vectors(store.con, embedder.model_id, *new_cache_rows(job, vectors, recent))
         known.update(zip((h for h, _ in job.todo), vectors))
     for h, vector in known.items():
         recent.put(h, vector)

@@ -20,6 +20,7 @@ from biascmp.store.db import MEMORY_LIMIT_ENV, StoreSettings, ensure_embedding_c
 from biascmp.store.writes import (
     cache_vectors,
     cached_vectors,
+    stored_hashes,
     delete_articles,
     existing_hashes,
     insert_arrow,
@@ -87,7 +88,7 @@ def test_batch_tables_are_freed_inside_one_transaction(tmp_path):
                 alive.append(weakref.ref(vectors))
                 cache_vectors(con, "m", hashes, vectors)
                 insert_arrow(con, "vecs", pa.table({"id": texts, "embedding": vector_array(vectors)}))
-                assert set(cached_vectors(con, "m", hashes)) == set(hashes)
+                assert set(cached_vectors(con, "m", stored_hashes(con, "m", hashes))) == set(hashes)
                 assert existing_hashes(con, [f"a{batch}"]) == {}
                 delete_articles(con, [f"a{batch}"])
                 del vectors
@@ -148,9 +149,45 @@ def test_few_hits_in_a_large_cache_are_embedded_again(tmp_path):
         ensure_embedding_columns(store, "m", dim)
         with transaction(store.con):
             cache_vectors(store.con, "m", hashes, vectors)
-        wanted = hashes[:10] + [text_hash("not cached")]
+        wanted = stored_hashes(store.con, "m", hashes[:10] + [text_hash("not cached")])
+        assert wanted == set(hashes[:10])
         assert cached_vectors(store.con, "m", wanted, rows_per_hit=50) == {}  # 10 x 50 < 1000 rows
         found = cached_vectors(store.con, "m", wanted, rows_per_hit=100)  # 10 x 100 >= 1000
         assert set(found) == set(hashes[:10])
         for i in range(10):
             np.testing.assert_array_equal(found[hashes[i]], vectors[i])
+
+
+def test_the_cache_gets_one_row_per_text(tmp_path, embedder):
+    """The cache has no key (migration m008), so the ingest itself must not write a text twice:
+    not when batches in flight together embed the same new sentence, and not when a later
+    ingest recomputes a text the cache holds (a hit too few to read in a large cache)."""
+    from biascmp.pipeline import ingest_records
+    from biascmp.records import RawArticle
+
+    shared = "The harbour board approved the dredging budget on Tuesday."  # one outlet each: not boilerplate
+
+    def article(i: int, title: str | None = None) -> RawArticle:
+        text = f"{shared}\n\nReport {i} counted {i * 3} ships in the outer basin."
+        return RawArticle(source_path="c.jsonl", text=text, article_id=f"c{i}", outlet=f"Outlet {i}",
+                          title=title, source_format="jsonl")
+
+    with open_store(tmp_path / "c.duckdb") as store:
+        report = ingest_records(store, (article(i, f"Harbour report {i}") for i in range(150)),
+                                embedder=embedder, batch_size=2)
+        counts = store.con.execute("SELECT count(*), count(DISTINCT text_hash) FROM embedding_cache").fetchone()
+        assert counts == (301, 301)  # the shared sentence once, 150 reports, 150 titles
+        assert report.from_cache >= 140  # most batches found the shared sentence in recent
+        # one cached text among 301 rows: 1 x 400 > 301, read from the cache
+        again = ingest_records(store, [article(1000)], embedder=embedder)
+        assert again.embedded == 1 and again.from_cache == 1
+        rows = store.con.execute("SELECT count(*), count(DISTINCT text_hash) FROM embedding_cache").fetchone()
+        assert rows == (302, 302)
+        # one hit in a cache of more than 400 rows is recomputed, and not cached a second time
+        ingest_records(store, (article(i) for i in range(2000, 2150)), embedder=embedder, batch_size=50)
+        (before,) = store.con.execute("SELECT count(*) FROM embedding_cache").fetchone()
+        assert before == 452
+        late = ingest_records(store, [article(5000)], embedder=embedder)
+        assert late.embedded == 2 and late.from_cache == 0
+        rows = store.con.execute("SELECT count(*), count(DISTINCT text_hash) FROM embedding_cache").fetchone()
+        assert rows == (453, 453)

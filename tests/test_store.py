@@ -113,3 +113,40 @@ def test_commands_other_than_ingest_never_create_a_database(tmp_path, command):
     assert result.exit_code == 3
     assert "missing.duckdb" in result.stderr and "no such database" in result.stderr
     assert not missing.exists()
+
+
+def test_m008_drops_the_row_keys_and_keeps_every_row(tmp_path, monkeypatch):
+    """A database made before m008 (keys on ``sentences`` and ``embedding_cache``) is copied
+    without them on open: same rows in the same order, same types, same NOT NULLs."""
+    import biascmp.store.db as db_module
+
+    shipped = db_module.migrations()
+    db = tmp_path / "old.duckdb"
+    monkeypatch.setattr(db_module, "migrations", lambda: [m for m in shipped if m[0] < 8])
+    with open_store(db) as store:
+        con = store.con
+        con.execute("ALTER TABLE sentences ADD COLUMN embedding FLOAT[3]")
+        con.execute("CREATE TABLE embedding_cache(model VARCHAR, text_hash VARCHAR, "
+                    "embedding FLOAT[3], PRIMARY KEY (model, text_hash))")
+        for i in (2, 0, 1):
+            con.execute("INSERT INTO sentences (sentence_id, article_id, position, paragraph, text, "
+                        "is_boilerplate, text_hash, embedding) VALUES (?, 'a', ?, 0, ?, false, ?, [?, 0, 0])",
+                        [f"a:{i}", i, f"text {i}", f"h{i}", float(i)])
+            con.execute("INSERT INTO embedding_cache VALUES ('m', ?, [?, 1, 1])", [f"h{i}", float(i)])
+        before = {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in ("sentences", "embedding_cache")}
+        columns = con.execute("SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
+                              "WHERE table_name IN ('sentences', 'embedding_cache') ORDER BY ALL").fetchall()
+    monkeypatch.setattr(db_module, "migrations", lambda: shipped)
+    with open_store(db) as store:
+        con = store.con
+        keys = con.execute("SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                           "AND table_name IN ('sentences', 'embedding_cache')").fetchall()
+        assert keys == []
+        assert {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in before} == before
+        after = con.execute("SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
+                            "WHERE table_name IN ('sentences', 'embedding_cache') ORDER BY ALL").fetchall()
+        assert after == columns
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 8
+        with pytest.raises(Exception, match="NOT NULL"):
+            con.execute("INSERT INTO sentences (sentence_id, article_id, position, paragraph, text, "
+                        "is_boilerplate) VALUES ('a:9', 'a', 9, 0, 'x', false)")  # no text_hash

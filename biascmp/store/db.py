@@ -65,8 +65,10 @@ def resolve_db_path(db: str | os.PathLike | None) -> Path:
     return Path(db or os.environ.get("BIASCMP_DB") or DEFAULT_DB)
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """Every shipped migration as ``(number, name, sql)``, in number order."""
+def migrations() -> list[tuple[int, str, object]]:
+    """Every shipped migration as ``(number, name, step)``, in number order: ``step`` is the
+    module's ``SQL`` string, or its ``apply(con)`` function where the change depends on what
+    the database holds."""
     from biascmp.store import migrations as pkg
 
     found = []
@@ -74,8 +76,8 @@ def migrations() -> list[tuple[int, str, str]]:
         if not (info.name.startswith("m") and info.name[1:4].isdigit()):
             continue
         module = importlib.import_module(f"{pkg.__name__}.{info.name}")
-        found.append((int(info.name[1:4]), info.name, module.SQL))
-    return sorted(found)
+        found.append((int(info.name[1:4]), info.name, getattr(module, "SQL", None) or module.apply))
+    return sorted(found, key=lambda m: m[0])
 
 
 def _statements(sql: str) -> list[str]:
@@ -90,12 +92,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     )
     done = {v for (v,) in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
-    for number, name, sql in migrations():
+    for number, name, step in migrations():
         if number in done:
             continue
         with transaction(con):
-            for statement in _statements(sql):
-                con.execute(statement)
+            if callable(step):
+                step(con)
+            else:
+                for statement in _statements(step):
+                    con.execute(statement)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, current_timestamp)", [number, name]
             )
@@ -246,8 +251,8 @@ def ensure_embedding_columns(store: Store, model_id: str, dim: int) -> None:
         con.execute(f"ALTER TABLE articles ADD COLUMN embedding FLOAT[{int(dim)}]")
         con.execute(f"ALTER TABLE sentences ADD COLUMN embedding FLOAT[{int(dim)}]")
         con.execute(
-            "CREATE TABLE embedding_cache(model VARCHAR, text_hash VARCHAR, "
-            f"embedding FLOAT[{int(dim)}], PRIMARY KEY (model, text_hash))"
+            "CREATE TABLE embedding_cache(model VARCHAR NOT NULL, text_hash VARCHAR NOT NULL, "
+            f"embedding FLOAT[{int(dim)}])"  # no key: see migration m008
         )
         set_meta(con, "embedding_model", model_id)
         set_meta(con, "embedding_dim", str(int(dim)))

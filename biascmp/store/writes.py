@@ -198,36 +198,39 @@ def write_entities(con: duckdb.DuckDBPyConnection, sentences: list[Sentence]) ->
 ROWS_PER_FETCHED_HIT = 400
 
 
-def cached_vectors(
-    con: duckdb.DuckDBPyConnection, model_id: str, hashes: list[str],
-    rows_per_hit: int = ROWS_PER_FETCHED_HIT,
-) -> dict[str, np.ndarray]:
-    """Vectors already computed for these text hashes with this model.
-
-    Two steps: the hashes found (a scan of the hash column only), then the vectors of those
-    alone, read only when there are enough hits for the cache's size (``rows_per_hit``);
-    otherwise nothing is returned and the caller embeds the texts again. A join that always
-    selected the vectors would read every cached vector per batch, which made an ingest slow
-    down as the cache grew."""
+def stored_hashes(con: duckdb.DuckDBPyConnection, model_id: str, hashes: list[str]) -> set[str]:
+    """Those of ``hashes`` the cache holds a vector for with this model (a scan of the hash
+    column only)."""
     if not hashes:
-        return {}
+        return set()
     table = pa.table({"text_hash": pa.array(sorted(set(hashes)), pa.string())})
-    found = query_arrow(
+    return {h for (h,) in query_arrow(
         con,
-        "SELECT text_hash FROM embedding_cache WHERE model = ? AND text_hash IN (SELECT text_hash FROM _arrow)",
+        "SELECT DISTINCT text_hash FROM embedding_cache "
+        "WHERE model = ? AND text_hash IN (SELECT text_hash FROM _arrow)",
         table,
         [model_id],
-    ).fetchall()
-    if not found:
+    ).fetchall()}
+
+
+def cached_vectors(
+    con: duckdb.DuckDBPyConnection, model_id: str, stored: set[str],
+    rows_per_hit: int = ROWS_PER_FETCHED_HIT,
+) -> dict[str, np.ndarray]:
+    """The cached vectors of ``stored`` (hashes ``stored_hashes`` found), read only when there
+    are enough of them for the cache's size (``rows_per_hit``); otherwise nothing is returned
+    and the caller embeds the texts again. Reading vectors scans the whole vector column, so
+    reading them for every batch made an ingest slow down as the cache grew."""
+    if not stored:
         return {}
     (rows,) = con.execute("SELECT count(*) FROM embedding_cache").fetchone()
-    if len(found) * rows_per_hit < rows:
+    if len(stored) * rows_per_hit < rows:
         return {}
     result = query_arrow(
         con,
         "SELECT c.text_hash, c.embedding FROM embedding_cache c "
         "JOIN _arrow h USING (text_hash) WHERE c.model = ?",
-        pa.table({"text_hash": pa.array([h for (h,) in found], pa.string())}),
+        pa.table({"text_hash": pa.array(sorted(stored), pa.string())}),
         [model_id],
     ).to_arrow_table()
     if result.num_rows == 0:
@@ -241,8 +244,8 @@ def cached_vectors(
 def cache_vectors(
     con: duckdb.DuckDBPyConnection, model_id: str, hashes: list[str], vectors: np.ndarray
 ) -> None:
-    """Remember new vectors for later ingests (a hash already cached is left as it is: two
-    batches in flight may embed the same text)."""
+    """Remember new vectors for later ingests. The table has no key (migration m008): the
+    caller passes only hashes it knows are not cached yet."""
     if not hashes:
         return
     table = pa.table(
@@ -254,7 +257,7 @@ def cache_vectors(
     )
     query_arrow(
         con,
-        "INSERT OR IGNORE INTO embedding_cache (model, text_hash, embedding) "
+        "INSERT INTO embedding_cache (model, text_hash, embedding) "
         "SELECT model, text_hash, embedding FROM _arrow",
         table,
     )
