@@ -28,7 +28,7 @@ class GatedPattern:
     def admits(self, text: str) -> bool:
         """Whether ``text`` may match (the cheap test)."""
         folded = text.casefold()
-        return any(n in folded for n in self.needles)
+        return any(map(folded.__contains__, self.needles))
 
     def search(self, text: str) -> re.Match | None:
         return self.pattern.search(text) if self.admits(text) else None

@@ -33,6 +33,8 @@ from biascmp.store.writes import (
 
 #: batches handed to the model and not yet written (memory: one batch's texts and vectors each)
 QUEUED = 2
+#: articles in an ingest's first batch: the model waits for it, so it is kept small
+FIRST_BATCH = 16
 
 
 @dataclass
@@ -67,13 +69,15 @@ class IngestReport:
         }
 
 
-def batched(items: Iterable, size: int) -> Iterator[list]:
-    batch = []
+def batched(items: Iterable, size: int, first: int | None = None) -> Iterator[list]:
+    """Lists of ``size`` items (the last may be shorter); the first holds ``first`` items
+    when that is given and smaller."""
+    batch, limit = [], min(size, first or size)
     for item in items:
         batch.append(item)
-        if len(batch) >= size:
+        if len(batch) >= limit:
             yield batch
-            batch = []
+            batch, limit = [], size
     if batch:
         yield batch
 
@@ -276,7 +280,7 @@ def ingest_records(
         with ThreadPoolExecutor(max_workers=1) as cleaner, ThreadPoolExecutor(max_workers=1) as model:
             jobs: deque[EmbedJob] = deque()
             seen_ids, recent = set(), RecentVectors()
-            for raws in batched(records, batch_size):
+            for raws in batched(records, batch_size, FIRST_BATCH):
                 report.read += len(raws)
                 splits = [split_and_key(r.text, clean_settings) for r in raws]
                 repeated = stored_repeat_counts(store, raws, splits)

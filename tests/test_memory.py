@@ -191,3 +191,12 @@ def test_the_cache_gets_one_row_per_text(tmp_path, embedder):
         assert late.embedded == 2 and late.from_cache == 0
         rows = store.con.execute("SELECT count(*), count(DISTINCT text_hash) FROM embedding_cache").fetchone()
         assert rows == (453, 453)
+
+
+def test_batches_start_small_then_keep_their_size():
+    from biascmp.pipeline import batched
+
+    assert [len(b) for b in batched(range(40), 16, first=4)] == [4, 16, 16, 4]
+    assert [len(b) for b in batched(range(5), 2)] == [2, 2, 1]
+    assert [len(b) for b in batched(range(5), 2, first=8)] == [2, 2, 1]
+    assert [x for b in batched(range(40), 16, first=4) for x in b] == list(range(40))
