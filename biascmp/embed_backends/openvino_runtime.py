@@ -44,6 +44,14 @@ def compile_config(settings: EmbedSettings) -> dict:
     return config
 
 
+#: inference requests kept in flight per request OpenVINO asks for (one per stream): with two,
+#: a stream that finishes a batch starts the next one queued for it at once instead of idling
+#: until the calling thread gets the interpreter lock back to collect and start another;
+#: that wait cost the model about a tenth of its time while an ingest's other threads ran
+#: Python (``benchmarks/ingest.py``)
+REQUESTS_PER_STREAM = 2
+
+
 class OpenVINOEmbedder:
     """Sentence vectors from an OpenVINO export of a local BERT-like sentence-transformers
     model (Transformer + mean Pooling [+ Normalize]). ``encode`` may be called from several
@@ -66,7 +74,8 @@ class OpenVINOEmbedder:
         self._pad_id = int(meta["pad_id"])
         self.compile_config = compile_config(settings)
         self._compiled = ov.Core().compile_model(str(self.export.xml), "CPU", self.compile_config)
-        self.n_requests = max(1, int(self._compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")))
+        optimal = max(1, int(self._compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")))
+        self.n_requests = REQUESTS_PER_STREAM * optimal
         self._requests = [self._compiled.create_infer_request() for _ in range(self.n_requests)]
         self._lock = threading.Lock()
         self._tokenizer = Tokenizer.from_file(str(self.export.tokenizer_json))
