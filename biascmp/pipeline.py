@@ -113,6 +113,7 @@ class EmbedJob:
     meanwhile (while this thread writes the previous batch)."""
 
     articles: list[Article]
+    replaced: list[str]
     kept: list
     titled: list[int]
     texts: list[str]
@@ -134,10 +135,10 @@ def batch_texts(articles: list[Article]) -> tuple[list, list[int], list[str]]:
 
 
 def start_embedding(
-    store: Store, embedder, articles: list[Article], recent: RecentVectors, model_pool
+    store: Store, embedder, articles: list[Article], replaced: list[str], recent: RecentVectors, model_pool
 ) -> EmbedJob:
-    """Look the batch's texts up in ``recent`` and the database's cache and hand the rest to
-    the model in ``model_pool``. A text also in a batch still being embedded is embedded
+    """Look the batch's texts up in ``recent`` and the store (``stored_hashes``) and hand the
+    rest to the model in ``model_pool``. A text also in a batch still being embedded is embedded
     again (its cache row is written once: see ``new_cache_rows``)."""
     kept, titled, texts = batch_texts(articles)
     hashes = [text_hash(t) for t in texts]
@@ -146,21 +147,28 @@ def start_embedding(
     known.update(cached_vectors(store.con, embedder.model_id, stored))
     todo = sorted({h: t for h, t in zip(hashes, texts) if h not in known}.items())
     future = model_pool.submit(embedder.encode, [t for _, t in todo]) if todo else None
-    return EmbedJob(articles, kept, titled, texts, hashes, known, stored, todo, future)
+    return EmbedJob(articles, replaced, kept, titled, texts, hashes, known, stored, todo, future)
 
 
 def new_cache_rows(job: EmbedJob, vectors: np.ndarray, recent: RecentVectors) -> tuple[list[str], np.ndarray]:
-    """The hashes (and vectors) of ``job.todo`` the cache lacks: not found there when the
-    batch was looked up (``stored``: the model may recompute a few hits in a large cache),
-    and not written since by an earlier batch of this ingest that embedded the same text
-    while this one waited (those are in ``recent``: it holds more texts than the batches in
-    flight). The cache has no key to drop duplicates (migration m008)."""
-    keep = [i for i, (h, _) in enumerate(job.todo) if h not in job.stored and recent.get(h) is None]
+    """The hashes (and vectors) of ``job.todo`` to write to ``embedding_cache``: texts that are
+    not kept sentences of the batch (those vectors are stored with the sentences: titles), not
+    found in the store when the batch was looked up (``stored``: the model may recompute a
+    few hits in a large store), and not written since by an earlier batch of this ingest that
+    embedded the same text while this one waited (those are in ``recent``: it holds more
+    texts than the batches in flight). The cache has no key to drop duplicates (migration
+    m008)."""
+    sentences = set(job.hashes[: len(job.kept)])
+    keep = [
+        i for i, (h, _) in enumerate(job.todo)
+        if h not in sentences and h not in job.stored and recent.get(h) is None
+    ]
     return [job.todo[i][0] for i in keep], vectors[keep]
 
 
 def finish_embedding(store: Store, embedder, job: EmbedJob, report: IngestReport, recent: RecentVectors) -> None:
-    """Wait for the batch's vectors, cache them, and write the batch's articles."""
+    """Wait for the batch's vectors, cache those of texts stored nowhere else, and write the
+    batch's articles in place of the stored versions it replaces."""
     from biascmp.events.features import article_vector
     from biascmp.ingest import repeated_paragraph_keys
 
@@ -185,6 +193,7 @@ def finish_embedding(store: Store, embedder, job: EmbedJob, report: IngestReport
         )
         for k, a in enumerate(articles)
     ]) if articles else np.zeros((0, dim), np.float32)
+    delete_articles(store.con, job.replaced)
     write_articles(store.con, articles, article_vectors, by_id, repeated_paragraph_keys)
     report.sentences += sum(len(a.sentences) for a in articles)
     report.boilerplate_paragraphs += sum(p.is_boilerplate for a in articles for p in a.paragraphs)
@@ -223,8 +232,10 @@ def clean_and_segment(raws: list[RawArticle], repeated, clean_settings=None, spl
 
 def select_fresh(
     store: Store, articles: list[Article], report: IngestReport, seen_ids: set[str]
-) -> list[Article]:
-    """Deduplicate one cleaned batch; drop articles stored unchanged, delete changed ones.
+) -> tuple[list[Article], list[str]]:
+    """Deduplicate one cleaned batch and drop articles stored unchanged. Returns the articles
+    to write and the ids among them stored with other content: ``finish_embedding`` deletes
+    those just before writing, so the batch's lookup still finds their sentences' vectors.
 
     Within one ingest the first record with an id wins (``seen_ids`` spans the batches);
     later ones are counted as duplicates."""
@@ -245,10 +256,9 @@ def select_fresh(
             fresh.append(article)
             if old is not None:
                 changed.append(article.article_id)
-    delete_articles(store.con, changed)
     report.replaced += len(changed)
     report.new += len(fresh) - len(changed)
-    return fresh
+    return fresh, changed
 
 
 def ingest_records(
@@ -285,9 +295,9 @@ def ingest_records(
                 splits = [split_and_key(r.text, clean_settings) for r in raws]
                 repeated = stored_repeat_counts(store, raws, splits)
                 cleaned = cleaner.submit(clean_and_segment, raws, repeated, clean_settings, splits)
-                fresh = select_fresh(store, cleaned.result(), report, seen_ids)
+                fresh, replaced = select_fresh(store, cleaned.result(), report, seen_ids)
                 if fresh:
-                    jobs.append(start_embedding(store, embedder, fresh, recent, model))
+                    jobs.append(start_embedding(store, embedder, fresh, replaced, recent, model))
                 while len(jobs) > QUEUED:
                     finish_embedding(store, embedder, jobs.popleft(), report, recent)
                 if progress:

@@ -158,39 +158,61 @@ def test_few_hits_in_a_large_cache_are_embedded_again(tmp_path):
             np.testing.assert_array_equal(found[hashes[i]], vectors[i])
 
 
-def test_the_cache_gets_one_row_per_text(tmp_path, embedder):
-    """The cache has no key (migration m008), so the ingest itself must not write a text twice:
-    not when batches in flight together embed the same new sentence, and not when a later
-    ingest recomputes a text the cache holds (a hit too few to read in a large cache)."""
-    from biascmp.pipeline import ingest_records
+def _harbour(i: int, *lines: str, title: str = "Harbour board approves the dredging budget"):
     from biascmp.records import RawArticle
 
-    shared = "The harbour board approved the dredging budget on Tuesday."  # one outlet each: not boilerplate
+    text = "\n\n".join([*lines, f"Report {i} counted {i * 3} ships in the outer basin."])
+    # one outlet per article: a line shared by an outlet's articles would be boilerplate
+    return RawArticle(source_path="c.jsonl", text=text, article_id=f"c{i}", outlet=f"Outlet {i}",
+                      title=title, source_format="jsonl")
 
-    def article(i: int, title: str | None = None) -> RawArticle:
-        text = f"{shared}\n\nReport {i} counted {i * 3} ships in the outer basin."
-        return RawArticle(source_path="c.jsonl", text=text, article_id=f"c{i}", outlet=f"Outlet {i}",
-                          title=title, source_format="jsonl")
 
+def test_each_vector_is_stored_once(tmp_path, embedder):
+    """A kept sentence's vector lives in ``sentences`` only and a title's in the cache, once:
+    the cache has no key (migration m008), so the ingest itself must not write a text twice,
+    not when batches in flight together embed the same title and not when a later ingest
+    recomputes a text the store holds (one hit is too few to read in a large store)."""
+    from biascmp.pipeline import ingest_records
+
+    shared = "The harbour board approved the dredging budget on Tuesday."
     with open_store(tmp_path / "c.duckdb") as store:
-        report = ingest_records(store, (article(i, f"Harbour report {i}") for i in range(150)),
-                                embedder=embedder, batch_size=2)
-        counts = store.con.execute("SELECT count(*), count(DISTINCT text_hash) FROM embedding_cache").fetchone()
-        assert counts == (301, 301)  # the shared sentence once, 150 reports, 150 titles
-        assert report.from_cache >= 140  # most batches found the shared sentence in recent
-        # one cached text among 301 rows: 1 x 400 > 301, read from the cache
-        again = ingest_records(store, [article(1000)], embedder=embedder)
-        assert again.embedded == 1 and again.from_cache == 1
-        rows = store.con.execute("SELECT count(*), count(DISTINCT text_hash) FROM embedding_cache").fetchone()
-        assert rows == (302, 302)
-        # one hit in a cache of more than 400 rows is recomputed, and not cached a second time
-        ingest_records(store, (article(i) for i in range(2000, 2150)), embedder=embedder, batch_size=50)
-        (before,) = store.con.execute("SELECT count(*) FROM embedding_cache").fetchone()
-        assert before == 452
-        late = ingest_records(store, [article(5000)], embedder=embedder)
-        assert late.embedded == 2 and late.from_cache == 0
-        rows = store.con.execute("SELECT count(*), count(DISTINCT text_hash) FROM embedding_cache").fetchone()
-        assert rows == (453, 453)
+        def cache_rows():
+            return store.con.execute("SELECT count(*), count(DISTINCT text_hash) FROM embedding_cache").fetchone()
+
+        first = ingest_records(store, (_harbour(i, shared) for i in range(150)), embedder=embedder, batch_size=2)
+        assert cache_rows() == (1, 1)  # the title
+        # 150 reports, the shared line and the title, plus the few embedded again by batches
+        # in flight together
+        assert 152 <= first.embedded < 160
+        both = store.con.execute(
+            "SELECT count(*) FROM embedding_cache JOIN sentences USING (text_hash)").fetchone()[0]
+        assert both == 0
+        # a new ingest finds the shared line among the sentences and the title in the cache
+        # (2 hits x 400 >= 301 stored rows: read)
+        again = ingest_records(store, [_harbour(1000, shared)], embedder=embedder)
+        assert (again.embedded, again.from_cache) == (1, 2)
+        assert cache_rows() == (1, 1)
+        ingest_records(store, (_harbour(i, shared) for i in range(2000, 2100)), embedder=embedder, batch_size=50)
+        # one hit (the title) among 500 stored rows is recomputed, and not cached a second time
+        late = ingest_records(store, [_harbour(5000)], embedder=embedder)
+        assert (late.embedded, late.from_cache) == (2, 0)
+        assert cache_rows() == (1, 1)
+
+
+def test_a_replaced_article_lends_its_vectors_to_its_new_version(tmp_path, embedder):
+    """A changed article is deleted only when its new version is written, so the batch's
+    lookup still finds the vectors of the sentences it keeps."""
+    from biascmp.pipeline import ingest_records
+
+    kept = "The port authority signed the lease with the ferry operator last week."
+    with open_store(tmp_path / "r.duckdb") as store:
+        ingest_records(store, [_harbour(1, kept)], embedder=embedder)
+        changed = ingest_records(store, [_harbour(1, kept, "A correction was appended on Friday.")],
+                                 embedder=embedder)
+        assert changed.replaced == 1
+        assert (changed.embedded, changed.from_cache) == (1, 3)  # the correction; kept, report, title
+        rows = store.con.execute("SELECT count(*) FROM sentences WHERE article_id = 'c1'").fetchone()[0]
+        assert rows == 3
 
 
 def test_batches_start_small_then_keep_their_size():

@@ -116,8 +116,10 @@ def test_commands_other_than_ingest_never_create_a_database(tmp_path, command):
 
 
 def test_m008_drops_the_row_keys_and_keeps_every_row(tmp_path, monkeypatch):
-    """A database made before m008 (keys on ``sentences`` and ``embedding_cache``) is copied
-    without them on open: same rows in the same order, same types, same NOT NULLs."""
+    """A database made before m008 (keys on ``sentences`` and ``embedding_cache``, the cache
+    holding a copy of every kept sentence's vector) is copied without them on open: same rows
+    in the same order, same types, same NOT NULLs, and the cache keeps only texts stored
+    nowhere else."""
     import biascmp.store.db as db_module
 
     shipped = db_module.migrations()
@@ -133,7 +135,9 @@ def test_m008_drops_the_row_keys_and_keeps_every_row(tmp_path, monkeypatch):
                         "is_boilerplate, text_hash, embedding) VALUES (?, 'a', ?, 0, ?, false, ?, [?, 0, 0])",
                         [f"a:{i}", i, f"text {i}", f"h{i}", float(i)])
             con.execute("INSERT INTO embedding_cache VALUES ('m', ?, [?, 1, 1])", [f"h{i}", float(i)])
-        before = {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in ("sentences", "embedding_cache")}
+        con.execute("INSERT INTO embedding_cache VALUES ('m', 'title', [9, 1, 1])")
+        before = {"sentences": con.execute("SELECT * FROM sentences").fetchall(),
+                  "embedding_cache": [("m", "title", (9.0, 1.0, 1.0))]}
         columns = con.execute("SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
                               "WHERE table_name IN ('sentences', 'embedding_cache') ORDER BY ALL").fetchall()
     monkeypatch.setattr(db_module, "migrations", lambda: shipped)

@@ -190,24 +190,35 @@ def write_entities(con: duckdb.DuckDBPyConnection, sentences: list[Sentence]) ->
     )
 
 
-#: cached rows one hit must stand for before its vector is read from the cache rather than
+#: stored rows one hit must stand for before its vector is read from the store rather than
 #: computed again: reading vectors scans the whole vector column (DuckDB has no fetch by key
-#: for them): about 2.4 microseconds per cached row here, while the model computes a vector
-#: in 1.2-1.6 ms, so the two cost the same at 500-660 cached rows per hit
+#: for them): about 2.4 microseconds per row here, while the model computes a vector
+#: in 1.2-1.6 ms, so the two cost the same at 500-660 rows per hit
 #: (``benchmarks/cache_lookup.py``); 400 leans towards reading
 ROWS_PER_FETCHED_HIT = 400
 
 
+def _stored_vectors(columns: str) -> str:
+    """SQL over every stored vector of model ``?`` as ``columns`` of ``(text_hash, embedding)``:
+    the kept sentences' (one per sentence row) and ``embedding_cache`` (texts stored nowhere
+    else: titles)."""
+    return (
+        f"SELECT {columns} FROM sentences WHERE NOT is_boilerplate "
+        f"UNION ALL SELECT {columns} FROM embedding_cache WHERE model = ?"
+    )
+
+
 def stored_hashes(con: duckdb.DuckDBPyConnection, model_id: str, hashes: list[str]) -> set[str]:
-    """Those of ``hashes`` the cache holds a vector for with this model (a scan of the hash
-    column only)."""
+    """Those of ``hashes`` whose vector the store holds for this model, as a kept sentence or
+    in the cache (a scan of the hash columns only). The sentences' vectors are this model's:
+    a database holds one model's (``ensure_embedding_columns``)."""
     if not hashes:
         return set()
     table = pa.table({"text_hash": pa.array(sorted(set(hashes)), pa.string())})
     return {h for (h,) in query_arrow(
         con,
-        "SELECT DISTINCT text_hash FROM embedding_cache "
-        "WHERE model = ? AND text_hash IN (SELECT text_hash FROM _arrow)",
+        f"SELECT DISTINCT text_hash FROM ({_stored_vectors('text_hash')}) "
+        "WHERE text_hash IN (SELECT text_hash FROM _arrow)",
         table,
         [model_id],
     ).fetchall()}
@@ -217,19 +228,22 @@ def cached_vectors(
     con: duckdb.DuckDBPyConnection, model_id: str, stored: set[str],
     rows_per_hit: int = ROWS_PER_FETCHED_HIT,
 ) -> dict[str, np.ndarray]:
-    """The cached vectors of ``stored`` (hashes ``stored_hashes`` found), read only when there
-    are enough of them for the cache's size (``rows_per_hit``); otherwise nothing is returned
-    and the caller embeds the texts again. Reading vectors scans the whole vector column, so
-    reading them for every batch made an ingest slow down as the cache grew."""
+    """The stored vectors of ``stored`` (hashes ``stored_hashes`` found), read only when there
+    are enough of them for the size of the tables read (``rows_per_hit``); otherwise nothing
+    is returned and the caller embeds the texts again. Reading vectors scans the whole
+    vector column, so reading them for every batch made an ingest slow down as the store
+    grew."""
     if not stored:
         return {}
-    (rows,) = con.execute("SELECT count(*) FROM embedding_cache").fetchone()
+    (rows,) = con.execute(
+        "SELECT (SELECT count(*) FROM sentences) + (SELECT count(*) FROM embedding_cache)"
+    ).fetchone()
     if len(stored) * rows_per_hit < rows:
         return {}
     result = query_arrow(
         con,
-        "SELECT c.text_hash, c.embedding FROM embedding_cache c "
-        "JOIN _arrow h USING (text_hash) WHERE c.model = ?",
+        f"SELECT text_hash, any_value(embedding) AS embedding FROM ({_stored_vectors('text_hash, embedding')}) "
+        "WHERE text_hash IN (SELECT text_hash FROM _arrow) GROUP BY text_hash",
         pa.table({"text_hash": pa.array(sorted(stored), pa.string())}),
         [model_id],
     ).to_arrow_table()
@@ -244,8 +258,8 @@ def cached_vectors(
 def cache_vectors(
     con: duckdb.DuckDBPyConnection, model_id: str, hashes: list[str], vectors: np.ndarray
 ) -> None:
-    """Remember new vectors for later ingests. The table has no key (migration m008): the
-    caller passes only hashes it knows are not cached yet."""
+    """Remember the vectors of texts stored nowhere else (titles) for later ingests. The
+    table has no key (migration m008): the caller passes only hashes not stored yet."""
     if not hashes:
         return
     table = pa.table(

@@ -7,8 +7,13 @@ of sentences it wrote (about 350 MiB more at 1 GiB of input than at 100 MiB in
 
 - ``sentence_id`` is ``"{article_id}:{position}"``, and ``articles.article_id`` keeps its
   key; an article's sentences are deleted before it is written again.
-- The ingest writes a cache row only for a text the cache did not hold when the batch was
+- The ingest writes a cache row only for a text the store did not hold when the batch was
   looked up and that no earlier batch of the same ingest wrote (``biascmp.pipeline``).
+
+The cache also stops holding a second copy of every kept sentence's vector: the ingest looks
+texts up among the kept sentences as well and caches only texts stored nowhere else (titles).
+The copies are deleted here; writing them had cost an ingest about a tenth of its time
+(``benchmarks/ingest.py``: the vector floats appended, committed and checkpointed twice).
 
 Every read of these tables by id joins a table of ids (a hash join), which no index served.
 DuckDB cannot drop a key in place, so each table is copied without it, in row order, with
@@ -45,6 +50,12 @@ def rebuild_without_key(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def apply(con: duckdb.DuckDBPyConnection) -> None:
+    cached = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'embedding_cache'").fetchone()[0]
+    if cached:
+        con.execute(
+            "DELETE FROM embedding_cache WHERE text_hash IN "
+            "(SELECT text_hash FROM sentences WHERE NOT is_boilerplate)"
+        )
     for table in TABLES:
         if _has_primary_key(con, table):
             rebuild_without_key(con, table)
