@@ -1,6 +1,6 @@
 """Peak memory of a FULL ingest of large JSONL files: must not grow with the file's size.
 
-    .venv/bin/python benchmarks/memory.py --sizes 100MB 1GB [--pool 5000] [--json out.json]
+    .venv/bin/python benchmarks/memory.py --sizes 100MB 1GB [--pool 1000] [--json out.json]
 
 WHAT IS MEASURED: the streaming and store memory of ``biascmp.pipeline.ingest_paths`` (read,
 clean, rule-based sentence split, embedding with the vector cache, Arrow inserts into DuckDB,
@@ -9,9 +9,13 @@ is about 420,000 articles and 8 million sentences, days of embedding on a 2-core
 the input is drawn from a bounded pool: ``--pool`` distinct generated articles
 (``benchmarks/_gen.py``, seeded), written over and over with new ids until the file has the
 asked size. Only the first pass over the pool runs the model; every later article's
-sentences and article text come from the ``embedding_cache`` table, but every article is
-still read, cleaned, split, hashed, looked up and written as a new article with all its
-paragraphs and sentences (with vectors). Each pass over the pool is published under its own
+sentence and title vectors come from the ingest's table of recent vectors
+(``biascmp.pipeline.RecentVectors``, 20,000 texts: the default pool of 1,000 articles has
+about 15,000), but every article is still read, cleaned, split, hashed, looked up and
+written as a new article with all its paragraphs and sentences (with vectors). A pool
+larger than that table sends the lookups to the store, which past about a million stored
+sentences has the model embed them again (``biascmp.store.writes.ROWS_PER_FETCHED_HIT``):
+the same memory, hours of model time. Each pass over the pool is published under its own
 outlet names (``"<outlet> <pass>"``): the cleaner flags a paragraph that recurs in several
 articles of one outlet, so without this every body paragraph would be "repeated" boilerplate
 from the third pass on, a different workload from real news.
@@ -44,7 +48,7 @@ from _gen import generate_articles  # noqa: E402
 from common import print_table  # noqa: E402
 from streaming import parse_size  # noqa: E402
 
-POOL = 5_000  # distinct generated articles (about 12 MB of JSONL, 65,000 kept sentences)
+POOL = 1_000  # distinct generated articles (about 2.4 MB of JSONL, 14,000 kept sentences)
 DB_PER_INPUT = 22  # database bytes per input byte (measured: about 20), for the disk check
 DISK_MARGIN = 2 * 2**30
 FLAT = 1.10  # peak RSS largest / smallest input at most this: "does not grow"
