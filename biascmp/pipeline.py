@@ -23,10 +23,10 @@ from biascmp.store.db import Store, ensure_embedding_columns, open_store, set_me
 from biascmp.store.writes import (
     cache_vectors,
     cached_vectors,
-    stored_hashes,
     delete_articles,
     existing_hashes,
     query_arrow,
+    stored_hashes,
     text_hash,
     write_articles,
 )
@@ -85,8 +85,10 @@ def batched(items: Iterable, size: int, first: int | None = None) -> Iterator[li
 class RecentVectors:
     """The vectors of the texts an ingest embedded or found most recently (at most ``size``):
     a repeated sentence (wire copy, a quote several outlets carry) is usually repeated within
-    the same stretch of input, and finding it here spares a lookup in ``embedding_cache``,
-    whose cost grows with the cache. Bounded, so memory does not grow with the input."""
+    the same stretch of input, and finding it here spares a lookup in the store
+    (``stored_hashes``), whose cost grows with the store. Bounded, so memory does not grow
+    with the input. It also tells a batch which texts an earlier batch of the same ingest
+    has just written (``new_cache_rows``)."""
 
     def __init__(self, size: int = 20_000):
         from collections import OrderedDict
@@ -155,9 +157,10 @@ def new_cache_rows(job: EmbedJob, vectors: np.ndarray, recent: RecentVectors) ->
     not kept sentences of the batch (those vectors are stored with the sentences: titles), not
     found in the store when the batch was looked up (``stored``: the model may recompute a
     few hits in a large store), and not written since by an earlier batch of this ingest that
-    embedded the same text while this one waited (those are in ``recent``: it holds more
-    texts than the batches in flight). The cache has no key to drop duplicates (migration
-    m008)."""
+    embedded the same text while this one waited (those are in ``recent``, which holds more
+    texts than the batches in flight at the default batch size). The cache has no key to
+    drop duplicates (migration m008); a duplicate that slips through with very large
+    batches only costs space, as reads take one of equal vectors."""
     sentences = set(job.hashes[: len(job.kept)])
     keep = [
         i for i, (h, _) in enumerate(job.todo)
