@@ -35,8 +35,9 @@ class StoreSettings(BaseModel):
     """DuckDB's ``memory_limit`` for writers (e.g. ``"512MB"``, ``"4GB"``); ``$BIASCMP_MEMORY_LIMIT``
     overrides the default. DuckDB's own default is 80% of RAM, which it fills with pages
     during a large ingest instead of spilling. DuckDB's in-memory indexes (the primary keys
-    and ``CREATE INDEX``es) must fit in it: about 1 KB per stored article (see
-    benchmarks/README.md, "Memory"), so raise it for stores of millions of articles."""
+    and ``CREATE INDEX``es) must fit in it; since migration m008 the tables written per
+    sentence have none, which leaves a few tens of bytes per stored article (the ``articles``
+    key, the event tables' indexes: see benchmarks/README.md, "Memory")."""
     temp_directory: str | None = None
     """Where DuckDB spills pages beyond the limit; None = ``<db file>.tmp`` beside the database
     (same disk as the data, removed by DuckDB when the connection closes)."""
