@@ -141,7 +141,7 @@ def start_embedding(
 ) -> EmbedJob:
     """Look the batch's texts up in ``recent`` and the store (``stored_hashes``) and hand the
     rest to the model in ``model_pool``. A text also in a batch still being embedded is embedded
-    again (its cache row is written once: see ``new_cache_rows``)."""
+    again (its vector is still stored once: see ``new_cache_rows``)."""
     kept, titled, texts = batch_texts(articles)
     hashes = [text_hash(t) for t in texts]
     known = {h: v for h in set(hashes) if (v := recent.get(h)) is not None}
