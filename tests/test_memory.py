@@ -50,6 +50,21 @@ def test_writer_has_memory_limit_and_spills_beside_the_database(tmp_path, monkey
         "SELECT current_setting('memory_limit')").fetchone()[0]
 
 
+def test_writer_appends_small_row_groups_and_buffers_one(tmp_path):
+    """A full default row group of ``articles`` (122,880 rows of texts and vectors) is held in
+    memory until written: the writer's row groups are ``StoreSettings.row_group_size``."""
+    settings = StoreSettings(row_group_size=4096)
+    with open_store(tmp_path / "r.duckdb", settings=settings) as store:
+        assert _setting(store.con, "write_buffer_row_group_count") == 1
+        store.con.execute("CREATE TABLE t AS SELECT range AS i FROM range(10000)")
+        store.con.execute("CHECKPOINT")
+        groups = store.con.execute(
+            "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('t')").fetchone()[0]
+    assert groups == 3
+    with open_store(tmp_path / "r.duckdb", read_only=True) as store:  # a plain file to readers
+        assert store.con.execute("SELECT count(*) FROM t").fetchone()[0] == 10000
+
+
 def test_memory_limit_from_environment_and_settings(tmp_path, monkeypatch):
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "300MB")
     with open_store(tmp_path / "a.duckdb") as store:

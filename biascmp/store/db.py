@@ -38,6 +38,15 @@ class StoreSettings(BaseModel):
     and ``CREATE INDEX``es) must fit in it; since migration m008 the tables written per
     sentence have none, which leaves a few tens of bytes per stored article (the ``articles``
     key, the event tables' indexes: see benchmarks/README.md, "Memory")."""
+    row_group_size: int = Field(16_384, ge=2_048, le=122_880, multiple_of=2_048)
+    """Rows per row group in what a writer appends (DuckDB's default is 122,880). An insert
+    holds its rows in memory until a row group is full, and an ``articles`` row carries the
+    article's text twice and its vector (about 6 KB): a default row group of articles is
+    about 750 MB, so a large ingest's memory grew until the first one was written out.
+    16,384 rows keep the largest at about 100 MB (``benchmarks/memory.py``)."""
+    write_buffer_row_groups: int = Field(1, ge=1, le=16)
+    """Full row groups DuckDB buffers before writing them out together (its
+    ``write_buffer_row_group_count``, default 5)."""
     temp_directory: str | None = None
     """Where DuckDB spills pages beyond the limit; None = ``<db file>.tmp`` beside the database
     (same disk as the data, removed by DuckDB when the connection closes)."""
@@ -58,7 +67,11 @@ class StoreSettings(BaseModel):
     def duckdb_config(self, path: Path) -> dict[str, str]:
         """The ``duckdb.connect`` config of a writer on ``path``."""
         temp = self.temp_directory or str(path) + ".tmp"
-        return {"memory_limit": self.memory_limit.replace(" ", ""), "temp_directory": temp}
+        return {
+            "memory_limit": self.memory_limit.replace(" ", ""),
+            "temp_directory": temp,
+            "write_buffer_row_group_count": str(self.write_buffer_row_groups),
+        }
 
 
 def resolve_db_path(db: str | os.PathLike | None) -> Path:
@@ -182,6 +195,20 @@ def _duckdb_reason(err: Exception) -> str:
     return text
 
 
+def _attach_writer(path: Path, settings: StoreSettings) -> duckdb.DuckDBPyConnection:
+    """A writing connection to ``path``: ATTACHed (the row group size is an ATTACH option, not a
+    connect one) under the name ``biascmp`` and made the default database."""
+    con = duckdb.connect(":memory:", config=settings.duckdb_config(path))
+    try:
+        literal = "'" + str(path).replace("'", "''") + "'"
+        con.execute(f"ATTACH {literal} AS biascmp (ROW_GROUP_SIZE {int(settings.row_group_size)})")
+        con.execute("USE biascmp")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def open_store(
     db: str | os.PathLike | None = None,
     *,
@@ -194,7 +221,7 @@ def open_store(
 
     Readers get a read-only DuckDB connection: queries cannot modify the file. A reader on a
     path that does not exist is an error, never a new empty database. Writers get the memory
-    limit and spill folder of ``settings`` (default: ``StoreSettings.from_env()``).
+    limit, spill folder and row-group size of ``settings`` (default: ``StoreSettings.from_env()``).
     """
     path = resolve_db_path(db)
     if read_only:
@@ -213,10 +240,10 @@ def open_store(
         return Store(path, con, True)
     if path.parent and not path.parent.exists():
         raise DatabaseError(str(path), f"folder {path.parent} does not exist")
-    config = (settings or StoreSettings.from_env()).duckdb_config(path)
+    settings = settings or StoreSettings.from_env()
     fd = _take_lock(path, wait, timeout)
     try:
-        con = duckdb.connect(str(path), config=config)
+        con = _attach_writer(path, settings)
     except (duckdb.Error, OSError) as err:
         os.close(fd)
         raise DatabaseError(str(path), _duckdb_reason(err)) from err
