@@ -237,3 +237,22 @@ def test_batches_start_small_then_keep_their_size():
     assert [len(b) for b in batched(range(5), 2)] == [2, 2, 1]
     assert [len(b) for b in batched(range(5), 2, first=8)] == [2, 2, 1]
     assert [x for b in batched(range(40), 16, first=4) for x in b] == list(range(40))
+
+
+def test_seen_ids_remember_every_id_in_sixteen_bytes():
+    """The ids an ingest has met, across merges of the pending set into the sorted array; a
+    digest ending in NUL bytes (numpy's bytes scalars drop them) is found as well."""
+    from biascmp.pipeline import SeenIds
+
+    seen = SeenIds(pending=100)
+    added = [f"outlet-{i}/article-{i * 7}" for i in range(1_050)]
+    for article_id in added:
+        seen.add(article_id)
+    assert len(seen) == 1_050 and seen._sorted.nbytes == 16 * 1_000
+    assert all(a in seen for a in added)
+    assert not any(f"outlet-{i}/article-{i * 7 + 1}" in seen for i in range(1_050))
+    # an id whose digest ends in a NUL byte (found by search), stored in the sorted array
+    nul = next(f"n{i}" for i in range(100_000) if SeenIds._digest(f"n{i}").endswith(b"\0"))
+    merged = SeenIds(pending=1)
+    merged.add(nul)
+    assert nul in merged and len(merged._latest) == 0

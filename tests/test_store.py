@@ -115,6 +115,39 @@ def test_commands_other_than_ingest_never_create_a_database(tmp_path, command):
     assert not missing.exists()
 
 
+def test_m009_drops_the_article_key_and_keeps_every_row(tmp_path, monkeypatch):
+    """A database made before m009 has a key on ``articles``; on open the table is copied
+    without it, same rows in the same order and the same NOT NULLs, and ingests keep the ids
+    unique by themselves (first record of an id wins, a changed article replaces its rows:
+    ``tests/test_ingest_cli.py``). Column defaults survive the copy."""
+    import biascmp.store.db as db_module
+
+    shipped = db_module.migrations()
+    db = tmp_path / "old.duckdb"
+    monkeypatch.setattr(db_module, "migrations", lambda: [m for m in shipped if m[0] < 9])
+    with open_store(db) as store:
+        for i in (3, 1, 2):
+            store.con.execute("INSERT INTO articles (article_id, outlet, text, clean_text, content_hash) "
+                              "VALUES (?, 'O', 't', 't', 'h')", [f"a{i}"])
+        before = store.con.execute("SELECT * FROM articles").fetchall()
+        assert _primary_keys(store.con, "articles") == 1
+    monkeypatch.setattr(db_module, "migrations", lambda: shipped)
+    with open_store(db) as store:
+        assert _primary_keys(store.con, "articles") == 0
+        assert store.con.execute("SELECT * FROM articles").fetchall() == before
+        store.con.execute("INSERT INTO articles (article_id, outlet, text, clean_text, content_hash) "
+                          "VALUES ('a4', 'O', 't', 't', 'h')")
+        assert store.con.execute("SELECT annotated FROM articles WHERE article_id = 'a4'").fetchone() == (False,)
+        with pytest.raises(Exception, match="NOT NULL"):
+            store.con.execute("INSERT INTO articles (article_id, text, clean_text, content_hash) "
+                              "VALUES ('a9', 't', 't', 'h')")  # no outlet
+
+
+def _primary_keys(con, table: str) -> int:
+    return con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = ? "
+                       "AND constraint_type = 'PRIMARY KEY'", [table]).fetchone()[0]
+
+
 def test_m008_drops_the_row_keys_and_keeps_every_row(tmp_path, monkeypatch):
     """A database made before m008 (keys on ``sentences`` and ``embedding_cache``, the cache
     holding a copy of every kept sentence's vector) is copied without them on open: same rows
@@ -150,7 +183,7 @@ def test_m008_drops_the_row_keys_and_keeps_every_row(tmp_path, monkeypatch):
         after = con.execute("SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
                             "WHERE table_name IN ('sentences', 'embedding_cache') ORDER BY ALL").fetchall()
         assert after == columns
-        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 8
+        assert con.execute("SELECT count(*) FROM schema_migrations WHERE version = 8").fetchone()[0] == 1
         with pytest.raises(Exception, match="NOT NULL"):
             con.execute("INSERT INTO sentences (sentence_id, article_id, position, paragraph, text, "
                         "is_boilerplate) VALUES ('a:9', 'a', 9, 0, 'x', false)")  # no text_hash

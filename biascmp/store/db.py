@@ -35,9 +35,9 @@ class StoreSettings(BaseModel):
     """DuckDB's ``memory_limit`` for writers (e.g. ``"512MB"``, ``"4GB"``); ``$BIASCMP_MEMORY_LIMIT``
     overrides the default. DuckDB's own default is 80% of RAM, which it fills with pages
     during a large ingest instead of spilling. DuckDB's in-memory indexes (the primary keys
-    and ``CREATE INDEX``es) must fit in it; since migration m008 the tables written per
-    sentence have none, which leaves a few tens of bytes per stored article (the ``articles``
-    key, the event tables' indexes: see benchmarks/README.md, "Memory")."""
+    and ``CREATE INDEX``es) must fit in it; since migrations m008 and m009 the tables an
+    ingest writes have none (the event tables' indexes remain: see benchmarks/README.md,
+    "Memory")."""
     row_group_size: int = Field(16_384, ge=2_048, le=122_880, multiple_of=2_048)
     """Rows per row group in what a writer appends (DuckDB's default is 122,880). An insert
     holds its rows in memory until a row group is full, and an ``articles`` row carries the
