@@ -129,10 +129,10 @@ class SeenIds:
         key = self._digest(article_id)
         if key in self._latest:
             return True
-        # both bounds, so numpy compares: its bytes scalars drop trailing NULs
-        span = np.searchsorted(self._sorted, np.array([key], "S16"), side="left"), np.searchsorted(
-            self._sorted, np.array([key], "S16"), side="right")
-        return bool(span[1][0] > span[0][0])
+        # both bounds, so that numpy compares (its bytes scalars drop trailing NULs)
+        probe = np.array([key], "S16")
+        left, right = (np.searchsorted(self._sorted, probe, side)[0] for side in ("left", "right"))
+        return bool(right > left)
 
     def add(self, article_id: str) -> None:
         self._latest.add(self._digest(article_id))

@@ -5,8 +5,8 @@ uncommitted rows in memory and cannot spill them, about 40 bytes per article (17
 ``ART_INDEX`` memory at 410,000 articles), so an ingest's memory still grew with the number
 of articles it wrote. Nothing reads through it: every read by id joins a table of ids.
 
-``article_id`` stays unique by construction: the only writer of ``articles`` is the ingest,
-which holds the writer lock, writes the first record of each id it meets
+``article_id`` stays unique by construction: the only code that inserts into ``articles`` is
+the ingest, which holds the writer lock, writes the first record of each id it meets
 (``biascmp.pipeline.SeenIds``), skips ids stored with the same content and deletes a stored
 article before writing its new version (``biascmp.pipeline.select_fresh``).
 """
