@@ -126,7 +126,9 @@ class SeenIds:
         return hashlib.blake2b(article_id.encode("utf-8"), digest_size=16).digest()
 
     def __contains__(self, article_id: str) -> bool:
-        key = self._digest(article_id)
+        return self._holds(self._digest(article_id))
+
+    def _holds(self, key: bytes) -> bool:
         if key in self._latest:
             return True
         # both bounds, so that numpy compares (its bytes scalars drop trailing NULs)
@@ -134,11 +136,16 @@ class SeenIds:
         left, right = (np.searchsorted(self._sorted, probe, side)[0] for side in ("left", "right"))
         return bool(right > left)
 
-    def add(self, article_id: str) -> None:
-        self._latest.add(self._digest(article_id))
+    def add(self, article_id: str) -> bool:
+        """Remember ``article_id``; False when it was already there (one digest, one lookup)."""
+        key = self._digest(article_id)
+        if self._holds(key):
+            return False
+        self._latest.add(key)
         if len(self._latest) >= self.pending:
             self._sorted = np.union1d(self._sorted, np.array(list(self._latest), "S16"))
             self._latest.clear()
+        return True
 
     def __len__(self) -> int:
         return len(self._sorted) + len(self._latest)
@@ -279,10 +286,9 @@ def select_fresh(
     later ones are counted as duplicates."""
     batch: list[Article] = []
     for article in articles:
-        if article.article_id in seen_ids:
+        if not seen_ids.add(article.article_id):
             report.duplicates += 1
             continue
-        seen_ids.add(article.article_id)
         batch.append(article)
     stored = existing_hashes(store.con, [a.article_id for a in batch])
     fresh, changed = [], []

@@ -246,8 +246,8 @@ def test_seen_ids_remember_every_id_in_sixteen_bytes():
 
     seen = SeenIds(pending=100)
     added = [f"outlet-{i}/article-{i * 7}" for i in range(1_050)]
-    for article_id in added:
-        seen.add(article_id)
+    assert all(seen.add(article_id) for article_id in added)
+    assert not any(seen.add(article_id) for article_id in added[::50])  # met before: not added again
     assert len(seen) == 1_050 and seen._sorted.nbytes == 16 * 1_000
     assert all(a in seen for a in added)
     assert not any(f"outlet-{i}/article-{i * 7 + 1}" in seen for i in range(1_050))
