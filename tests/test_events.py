@@ -407,3 +407,14 @@ def test_grouping_a_fresh_store_loads_no_model(store_db):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == [str(len(STORIES)), "[]"]
+
+
+def test_pin_chains_add_pairs_only_between_articles_pinned_together():
+    """Pinned articles are chained into one linked group; unpinned ones (code -1) gain no
+    pairs, so the candidates stay the nearest-neighbour ones."""
+    from biascmp.events.cluster import _add_pin_pairs
+
+    pins = np.array([-1, -1, 0, -1, 0, 1], np.int64)
+    i, j = np.array([0], np.int64), np.array([1], np.int64)
+    got_i, got_j = _add_pin_pairs(pins, i, j)
+    assert sorted(zip(got_i.tolist(), got_j.tolist())) == [(0, 1), (2, 4)]

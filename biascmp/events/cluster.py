@@ -344,9 +344,9 @@ def group_articles(
 
 def _add_pin_pairs(pins: np.ndarray, i: np.ndarray, j: np.ndarray):
     """Chain the articles of each pinned event so they land in one linked group."""
-    by_pin: dict[str, list[int]] = {}
-    for k, pin in enumerate(pins):
-        if pin is not None:
+    by_pin: dict[int, list[int]] = {}
+    for k, pin in enumerate(pins.tolist()):
+        if pin >= 0:
             by_pin.setdefault(pin, []).append(k)
     extra_i, extra_j = [], []
     for members in by_pin.values():
