@@ -66,6 +66,33 @@ def test_events_on_demo_gold():
     assert metrics["ours"]["b3_f1"] == 1.0
 
 
+def test_event_signal_diagnosis_on_demo_gold():
+    """The diagnosis script's bound and counts on the demo: the candidates hold every gold
+    pair, so a perfect clustering of them is perfect; its pair counts agree with the gold."""
+    module = script("event_signals")
+    path = module.default_paths()["demo"]
+    items = module.LOADERS["demo"](path)
+    result = module.diagnose_items("demo", items)
+    sizes = {}
+    for item in items:
+        sizes[item["gold"]] = sizes.get(item["gold"], 0) + 1
+    assert result["gold_pairs"] == sum(k * (k - 1) // 2 for k in sizes.values())
+    assert result["gold_pairs_in_candidates"] == result["gold_pairs"]
+    assert result["oracle_b3_f1"] == 1.0
+    assert result["candidate_pairs"] >= result["gold_pairs"]
+
+
+@needs_datasets
+def test_event_signal_diagnosis_on_biaslab():
+    """BiasLab's candidates miss some gold pairs (the bound is below 1) and the blended score
+    ranks pairs better than the combined one (what the shared-neighbour step is for)."""
+    module = script("event_signals")
+    result = module.diagnose_items("biaslab", module.LOADERS["biaslab"](DATASETS / "biaslab"))
+    assert 0.9 < result["oracle_b3_f1"] < 1.0
+    assert result["gold_pairs_in_candidates"] < result["gold_pairs"]
+    assert result["auc"]["blended"] > result["auc"]["combined"] > 0.85
+
+
 @needs_datasets
 @pytest.mark.parametrize(
     "name, bar",

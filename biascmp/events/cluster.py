@@ -295,6 +295,38 @@ def event_id_for(members: list[EventInput]) -> str:
     return "ev-" + hashlib.sha256(anchor.article_id.encode("utf-8")).hexdigest()[:12]
 
 
+@dataclass
+class CandidateScores:
+    """Steps 1-3 over a batch: the candidate pairs ``(i[e], j[e])`` (indexes into the batch as
+    given), their combined score before (``combined``) and after (``linked``) the
+    shared-neighbour blend, and the neighbour sets (None when that blend is off)."""
+
+    signals: Signals
+    i: np.ndarray
+    j: np.ndarray
+    combined: np.ndarray
+    linked: np.ndarray
+    near: sparse.csr_matrix | None
+
+
+def candidate_scores(items: list[EventInput], settings: EventSettings) -> CandidateScores:
+    """Signals, candidate pairs and their scores: what ``group_articles`` clusters, exposed
+    so an evaluation can ask where the grouping loses (search, scores or clustering)."""
+    sig = build_signals(items)
+    i, j = candidate_pairs(
+        sig.lead, sig.days, settings.window_days, settings.neighbours,
+        settings.exact_search_max, settings.seed,
+    )
+    i, j = _add_pin_pairs(sig.pins, i, j)
+    combined = edge_scores(sig, i, j, settings)
+    linked, near = combined, None
+    if settings.weight_shared_neighbours > 0:
+        near = neighbour_sets(len(items), i, j, combined, settings.shared_k, settings.shared_min_score)
+        shared = np.asarray(near[i].multiply(near[j]).sum(axis=1)).ravel()
+        linked = mix_shared(combined, shared, settings)
+    return CandidateScores(sig, i, j, combined, linked, near)
+
+
 def group_articles(
     items: list[EventInput], settings: EventSettings | None = None
 ) -> list[EventAssignment]:
@@ -305,18 +337,8 @@ def group_articles(
         return []
     items = sorted(items, key=lambda it: it.article_id)
     n = len(items)
-    sig = build_signals(items)
-    i, j = candidate_pairs(
-        sig.lead, sig.days, settings.window_days, settings.neighbours,
-        settings.exact_search_max, settings.seed,
-    )
-    i, j = _add_pin_pairs(sig.pins, i, j)
-    scores = edge_scores(sig, i, j, settings)
-    near = None
-    if settings.weight_shared_neighbours > 0:
-        near = neighbour_sets(n, i, j, scores, settings.shared_k, settings.shared_min_score)
-        shared = np.asarray(near[i].multiply(near[j]).sum(axis=1)).ravel()
-        scores = mix_shared(scores, shared, settings)
+    cand = candidate_scores(items, settings)
+    sig, i, j, scores, near = cand.signals, cand.i, cand.j, cand.linked, cand.near
     groups = _linked_groups(n, i, j, scores, settings.max_component, settings)
     pinned_ids = {it.pinned for it in items if it.pinned}
     out: list[EventAssignment] = []
