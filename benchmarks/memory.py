@@ -24,7 +24,9 @@ For each size the file is written to a temporary folder (free disk space is chec
 the database takes about 20x the input), then ingested into a new database by a fresh child
 process; the table gives the child's RSS high-water mark (``ru_maxrss``), its RSS after the
 first and second half of the articles (the peak of a bounded ingest is reached early and
-stays), the size of the database, and whether the peak grows with the input. The input and
+stays), the C heap's live bytes at the same two points (glibc ``mallinfo2``: where DuckDB's
+C++ bookkeeping grows; the DuckDB buffer pool is in its own allocator and held to the memory
+limit), the size of the database, and whether the peak grows with the input. The input and
 the database are deleted after each size. The writer's DuckDB memory limit is
 ``biascmp.store.db.StoreSettings`` (``$BIASCMP_MEMORY_LIMIT``; ``--memory-limit`` sets it
 for the child). Sizes take KB/MB/GB suffixes, powers of 1024.
@@ -83,24 +85,45 @@ def _rss_mib() -> float:
     return float("nan")
 
 
+def _heap_in_use_mib() -> float:
+    """Bytes the C heap (glibc malloc, all arenas) holds in live allocations, from
+    ``mallinfo2``: what DuckDB's C++ objects, numpy and Python's large objects use, without
+    the pages malloc keeps free. NaN where the C library is not glibc 2.33+."""
+    import ctypes
+
+    class _MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+            "fordblks", "keepcost")]
+
+    try:
+        mallinfo2 = ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        return float("nan")
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    return (info.uordblks + info.hblkhd) / 2**20
+
+
 def child_ingest(jsonl: str, db: str, expected: int) -> None:
     """The measured part (own process): a full ``ingest_paths``; prints a JSON summary last.
 
-    Progress lines (articles, seconds, RSS MiB) go to stderr every ``SAMPLE_EVERY`` articles,
+    Progress lines (articles, seconds, RSS and C heap MiB) go to stderr every ``SAMPLE_EVERY`` articles,
     so a long run can be followed in its log."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from biascmp.pipeline import ingest_paths
 
     started = time.perf_counter()
-    samples: list[tuple[int, float, float]] = []
+    samples: list[tuple[int, float, float, float]] = []
     done = [0]
 
     def progress(n: int) -> None:
         before, done[0] = done[0], done[0] + n
         if before // SAMPLE_EVERY != done[0] // SAMPLE_EVERY:
-            sample = (done[0], time.perf_counter() - started, _rss_mib())
+            sample = (done[0], time.perf_counter() - started, _rss_mib(), _heap_in_use_mib())
             samples.append(sample)
-            print(f"progress articles={sample[0]}/{expected} s={sample[1]:.0f} rss_mib={sample[2]:.0f}",
+            print(f"progress articles={sample[0]}/{expected} s={sample[1]:.0f} rss_mib={sample[2]:.0f} "
+                  f"heap_mib={sample[3]:.0f}",
                   file=sys.stderr, flush=True)
 
     report = ingest_paths([jsonl], db, progress=progress)
@@ -113,6 +136,8 @@ def child_ingest(jsonl: str, db: str, expected: int) -> None:
         "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "rss_mid_mib": half[-1][2] if half else None,
         "rss_end_mib": samples[-1][2] if samples else None,
+        "heap_mid_mib": half[-1][3] if half else None,
+        "heap_end_mib": samples[-1][3] if samples else None,
         "db_bytes": db_bytes,
         "samples": samples,
     }))
@@ -202,10 +227,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"memory benchmark; measured: {r['measured']}; pool {r['pool_articles']} articles; "
           f"DuckDB memory_limit {r['memory_limit']}; load avg (1 min) {r['load_avg_1min']:.1f}")
     print_table(["input MiB", "articles", "sentences", "embedded", "wall s", "RSS mid MiB", "RSS end MiB",
-                 "peak RSS MiB", "db MiB"],
+                 "heap mid MiB", "heap end MiB", "peak RSS MiB", "db MiB"],
                 [[x["size_bytes"] / 2**20, x["articles"], x["sentences"], x["embedded"], x["seconds"],
-                  x["rss_mid_mib"], x["rss_end_mib"], x["peak_rss_mib"], x["db_bytes"] / 2**20]
-                 if "error" not in x else [x["size_bytes"] / 2**20, x["records_written"], x["error"]] + ["-"] * 6
+                  x["rss_mid_mib"], x["rss_end_mib"], x["heap_mid_mib"], x["heap_end_mib"],
+                  x["peak_rss_mib"], x["db_bytes"] / 2**20]
+                 if "error" not in x else [x["size_bytes"] / 2**20, x["records_written"], x["error"]] + ["-"] * 8
                  for x in r["sizes"]])
     if r["peak_growth_largest_vs_smallest"] is not None:
         print(f"peak RSS largest / smallest input: {r['peak_growth_largest_vs_smallest']:.3f}; "

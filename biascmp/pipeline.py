@@ -147,8 +147,89 @@ class SeenIds:
             self._latest.clear()
         return True
 
+    def update(self, article_ids: Iterable[str]) -> None:
+        """Remember many ids at once (one merge into the sorted array)."""
+        keys = np.array([self._digest(a) for a in article_ids], "S16")
+        if len(keys):
+            self._sorted = np.union1d(self._sorted, keys)
+
     def __len__(self) -> int:
         return len(self._sorted) + len(self._latest)
+
+
+#: rows per fetch when an ingest reads what the store held before it
+FETCH_ROWS = 65_536
+
+
+def stored_article_ids(store: Store) -> SeenIds:
+    """The ids of the articles stored before an ingest (16 bytes each). Only those can be
+    stored with other content: an id met earlier in the same ingest is a duplicate
+    (``select_fresh``), so the ingest asks the store for content hashes only on a hit here."""
+    ids = SeenIds()
+    result = store.con.execute("SELECT article_id FROM articles")
+    while rows := result.fetchmany(FETCH_ROWS):
+        ids.update(a for (a,) in rows)
+    return ids
+
+
+def _pair_key(outlet: str, key: str) -> bytes:
+    return f"{outlet}\x1f{key}".encode("utf-8")
+
+
+class StoredParagraphs:
+    """What ``stored_repeat_counts`` would say for a batch's (outlet, paragraph key) pairs,
+    asking the store only about pairs it may hold.
+
+    A Bloom filter (``biascmp.membership``, fixed memory) holds every pair the store held when
+    the ingest began and every pair the ingest has written since; a pair it has never seen is
+    in no stored article (count 0, no query). Pairs already counted in at least
+    ``min_repeats`` stored articles are flagged as repeated without asking again. The rest,
+    paragraphs the store may hold once or twice and the filter's rare false "maybe", are
+    counted by the store as before. So the cleaner gets the flags the per-batch scan gave,
+    without a scan of the whole ``paragraphs`` table per batch. (Counts only grow here: an
+    ingest that replaces the articles holding a repeated paragraph still flags it.)"""
+
+    def __init__(self, store: Store, min_repeats: int, bits: int | None = None):
+        from biascmp.membership import DEFAULT_BITS, BloomFilter
+
+        self.min_repeats = min_repeats
+        self.maybe = BloomFilter(bits or DEFAULT_BITS)
+        self.repeated: set[bytes] = set()
+        result = store.con.execute(
+            "SELECT a.outlet, p.key, count(DISTINCT p.article_id) FROM paragraphs p "
+            "JOIN articles a USING (article_id) GROUP BY a.outlet, p.key"
+        )
+        while rows := result.fetchmany(FETCH_ROWS):
+            keys = [_pair_key(outlet, key) for outlet, key, _ in rows]
+            self.maybe.add(keys)
+            self.repeated.update(k for k, (_, _, n) in zip(keys, rows) if n >= min_repeats)
+
+    def counts(self, store: Store, raws: list[RawArticle], splits: list) -> dict[str, dict[str, int]]:
+        """outlet -> {paragraph key: stored articles of that outlet holding it} for the batch
+        (``splits``: ``split_and_key`` of each raw text); pairs held nowhere are left out."""
+        pairs = sorted({(r.outlet, key) for r, (_, keys) in zip(raws, splits) if r.outlet for key in keys})
+        keys = [_pair_key(o, k) for o, k in pairs]
+        found: dict[str, dict[str, int]] = {}
+        ask = []
+        for pair, key, maybe in zip(pairs, keys, self.maybe.may_hold(keys)):
+            if key in self.repeated:
+                found.setdefault(pair[0], {})[pair[1]] = self.min_repeats
+            elif maybe:
+                ask.append(pair)
+        for outlet, known in stored_repeat_counts(store, ask).items():
+            for key, count in known.items():
+                found.setdefault(outlet, {})[key] = count
+                if count >= self.min_repeats:
+                    self.repeated.add(_pair_key(outlet, key))
+        return found
+
+    def remember(self, articles: list[Article]) -> None:
+        """Add the pairs of articles just written."""
+        from biascmp.ingest import repeated_paragraph_keys
+
+        self.maybe.add([
+            _pair_key(a.outlet, p.key or repeated_paragraph_keys(p.text)) for a in articles for p in a.paragraphs
+        ])
 
 
 @dataclass
@@ -244,11 +325,11 @@ def finish_embedding(store: Store, embedder, job: EmbedJob, report: IngestReport
     report.boilerplate_paragraphs += sum(p.is_boilerplate for a in articles for p in a.paragraphs)
 
 
-def stored_repeat_counts(store: Store, raws: list[RawArticle], splits: list) -> dict[str, dict[str, int]]:
-    """For the batch's paragraphs (``splits``: ``split_and_key`` of each raw text): outlet ->
-    {paragraph key: stored articles of that outlet holding it}. The cleaner adds the batch's
-    own counts to flag repeated boilerplate."""
-    pairs = sorted({(r.outlet, key) for r, (_, keys) in zip(raws, splits) if r.outlet for key in keys})
+def stored_repeat_counts(store: Store, pairs: list[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    """For (outlet, paragraph key) pairs: outlet -> {paragraph key: stored articles of that
+    outlet holding it} (pairs held nowhere are left out). The cleaner adds the batch's own
+    counts to flag repeated boilerplate. Scans the whole ``paragraphs`` table, so the ingest
+    asks only about the pairs ``StoredParagraphs`` cannot rule out."""
     found: dict[str, dict[str, int]] = {}
     if not pairs:
         return found
@@ -276,21 +357,25 @@ def clean_and_segment(raws: list[RawArticle], repeated, clean_settings=None, spl
 
 
 def select_fresh(
-    store: Store, articles: list[Article], report: IngestReport, seen_ids: SeenIds
+    store: Store, articles: list[Article], report: IngestReport, seen_ids: SeenIds,
+    stored_before: SeenIds | None = None,
 ) -> tuple[list[Article], list[str]]:
     """Deduplicate one cleaned batch and drop articles stored unchanged. Returns the articles
     to write and the ids among them stored with other content: ``finish_embedding`` deletes
     those just before writing, so the batch's lookup still finds their sentences' vectors.
 
     Within one ingest the first record with an id wins (``seen_ids`` spans the batches);
-    later ones are counted as duplicates."""
+    later ones are counted as duplicates. ``stored_before`` (``stored_article_ids``): the
+    store is asked for the content hashes of these ids only (default: of every id)."""
     batch: list[Article] = []
     for article in articles:
         if not seen_ids.add(article.article_id):
             report.duplicates += 1
             continue
         batch.append(article)
-    stored = existing_hashes(store.con, [a.article_id for a in batch])
+    stored = existing_hashes(store.con, [
+        a.article_id for a in batch if stored_before is None or a.article_id in stored_before
+    ])
     fresh, changed = [], []
     for article in batch:
         old = stored.get(article.article_id)
@@ -324,7 +409,7 @@ def ingest_records(
     while this thread writes, cleans and looks up.
     """
     from biascmp.embed import get_embedder
-    from biascmp.ingest import split_and_key
+    from biascmp.ingest import CleanSettings, split_and_key
 
     report = report or IngestReport(db=str(store.path))
     started = time.perf_counter()
@@ -334,20 +419,28 @@ def ingest_records(
         with ThreadPoolExecutor(max_workers=1) as cleaner, ThreadPoolExecutor(max_workers=1) as model:
             jobs: deque[EmbedJob] = deque()
             seen_ids, recent = SeenIds(), RecentVectors()
+            stored_before = stored_article_ids(store)
+            paragraphs = StoredParagraphs(store, (clean_settings or CleanSettings()).min_repeats)
+
+            def write_oldest() -> None:
+                job = jobs.popleft()
+                finish_embedding(store, embedder, job, report, recent)
+                paragraphs.remember(job.articles)
+
             for raws in batched(records, batch_size, FIRST_BATCH):
                 report.read += len(raws)
                 splits = [split_and_key(r.text, clean_settings) for r in raws]
-                repeated = stored_repeat_counts(store, raws, splits)
+                repeated = paragraphs.counts(store, raws, splits)
                 cleaned = cleaner.submit(clean_and_segment, raws, repeated, clean_settings, splits)
-                fresh, replaced = select_fresh(store, cleaned.result(), report, seen_ids)
+                fresh, replaced = select_fresh(store, cleaned.result(), report, seen_ids, stored_before)
                 if fresh:
                     jobs.append(start_embedding(store, embedder, fresh, replaced, recent, model))
                 while len(jobs) > QUEUED:
-                    finish_embedding(store, embedder, jobs.popleft(), report, recent)
+                    write_oldest()
                 if progress:
                     progress(len(raws))
             while jobs:
-                finish_embedding(store, embedder, jobs.popleft(), report, recent)
+                write_oldest()
         if report.new or report.replaced:
             set_meta(store.con, "events_stale", "1")  # the next analysis regroups first
     report.seconds = time.perf_counter() - started

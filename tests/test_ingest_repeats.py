@@ -1,0 +1,106 @@
+"""Repeated-paragraph flags without a store scan per batch: the Bloom filter in front of
+``stored_repeat_counts`` changes no flag, and an ingest asks the store only about pairs it may
+hold (issue 8: the per-batch scans slowed a large ingest and left DuckDB bookkeeping behind)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from biascmp.membership import BloomFilter
+from biascmp.records import RawArticle
+from biascmp.store.db import open_store
+
+FOOTER = "The {outlet} team thanks the volunteers who walked every district with our counters."
+TWICE = "The {outlet} earlier reported that the bridge had been closed for repairs since spring."
+
+
+def _article(i: int, outlet: str, extra: list[str]) -> RawArticle:
+    body = [
+        f"Story {i}: the district council in {outlet} counted {i * 13 % 97} new homes this month.",
+        f"Residents of street {i} said the count of {i * 5 % 41} flats was far below the plan.",
+        *extra,
+    ]
+    return RawArticle(source_path="repeats.jsonl", text="\n\n".join(body), article_id=f"{outlet}-{i}",
+                      outlet=outlet, title=f"Housing report {i}", source_format="jsonl")
+
+
+def _corpus(start: int, n: int) -> list[RawArticle]:
+    """Articles of three outlets: each carries its outlet's footer (a repeat in every article);
+    articles 6 and 9 (both the Herald's) also a paragraph printed in those two only."""
+    out = []
+    for i in range(start, start + n):
+        outlet = ("Herald", "Courier", "Gazette")[i % 3]
+        extra = [FOOTER.format(outlet=outlet)]
+        if i in (6, 9):
+            extra.insert(0, TWICE.format(outlet=outlet))
+        out.append(_article(i, outlet, extra))
+    return out
+
+
+def _flags(db) -> list[tuple]:
+    with open_store(db, read_only=True) as store:
+        return store.con.execute(
+            "SELECT article_id, position, is_boilerplate, boilerplate_reason FROM paragraphs "
+            "ORDER BY article_id, position").fetchall()
+
+
+def _ingest_twice(db, embedder) -> None:
+    """A first ingest over several batches, then a second one into the filled store."""
+    from biascmp.pipeline import ingest_records
+
+    with open_store(db) as store:
+        ingest_records(store, _corpus(0, 40), embedder=embedder, batch_size=4)
+    with open_store(db) as store:
+        ingest_records(store, _corpus(40, 12) + [_article(99, "Herald", [TWICE.format(outlet="Herald")])],
+                       embedder=embedder, batch_size=4)
+
+
+def test_bloom_filter_never_forgets_and_rarely_guesses():
+    bloom = BloomFilter(bits=2**16)
+    added = [f"pair-{i}".encode() for i in range(2000)]
+    bloom.add(added)
+    assert bloom.may_hold(added).all()
+    others = bloom.may_hold([f"other-{i}".encode() for i in range(20000)])
+    assert others.mean() < 3 * bloom.false_maybe_rate() + 0.002
+    assert not BloomFilter(bits=2**16).may_hold(added).any()
+    assert bloom.bits == 2**16 and BloomFilter(bits=1000).bits == 1024
+
+
+def test_repeat_flags_match_asking_the_store_about_every_pair(tmp_path, embedder, monkeypatch):
+    """With a 64-bit filter every pair is a "maybe", so the store is asked about all of them
+    (the per-batch scan the filter replaces): both ingests give the same flags."""
+    import biascmp.membership as membership
+
+    _ingest_twice(tmp_path / "filtered.duckdb", embedder)
+    monkeypatch.setattr(membership, "DEFAULT_BITS", 64)
+    _ingest_twice(tmp_path / "scanned.duckdb", embedder)
+    filtered, scanned = _flags(tmp_path / "filtered.duckdb"), _flags(tmp_path / "scanned.duckdb")
+    assert filtered == scanned
+    reasons = {(aid, pos): reason for aid, pos, _, reason in filtered}
+    # footers are flagged once enough earlier articles of the outlet are stored; the
+    # paragraph printed twice is not; the second ingest sees the first one's footers
+    assert reasons[("Herald-51", 2)] == "repeated" and reasons[("Herald-39", 2)] == "repeated"
+    assert reasons[("Herald-6", 2)] is None and reasons[("Herald-9", 2)] is None
+    assert reasons[("Herald-99", 2)] == "repeated"  # two stored, and itself
+    assert sum(r == "repeated" for r in reasons.values()) > 30
+
+
+def test_a_fresh_ingest_asks_the_store_about_nothing_new(tmp_path, embedder, monkeypatch):
+    """Into an empty store, pairs never written cannot be stored: the store is asked only
+    about pairs an earlier batch wrote (the repeating footers, until they count as repeated)
+    and about no article id at all."""
+    import biascmp.pipeline as pipeline
+
+    asked: list[tuple[str, str]] = []
+    ids_asked: list[str] = []
+    real_counts, real_hashes = pipeline.stored_repeat_counts, pipeline.existing_hashes
+    monkeypatch.setattr(pipeline, "stored_repeat_counts",
+                        lambda store, pairs: asked.extend(pairs) or real_counts(store, pairs))
+    monkeypatch.setattr(pipeline, "existing_hashes",
+                        lambda con, ids: ids_asked.extend(ids) or real_hashes(con, ids))
+    with open_store(tmp_path / "fresh.duckdb") as store:
+        report = pipeline.ingest_records(store, _corpus(0, 40), embedder=embedder, batch_size=4)
+    assert report.new == 40 and ids_asked == []
+    # each footer is asked about until the store holds it in `min_repeats` articles, then never
+    assert len({key for _, key in asked}) <= 4 and len(asked) <= 12, asked
+    assert np.isin(["Herald", "Courier", "Gazette"], [o for o, _ in asked]).all()
