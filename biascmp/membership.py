@@ -15,9 +15,9 @@ import math
 
 import numpy as np
 
-#: default size: 2**27 bits (16 MiB) hold about 14 million keys at a 1% false-"maybe" rate,
-#: or the 3.5 million (outlet, paragraph) pairs of a 1 GB input at about 0.01%
-DEFAULT_BITS = 2**27
+#: default size: 2**26 bits (8 MiB) hold about 7 million keys at a 1% false-"maybe" rate, or
+#: the 3.5 million (outlet, paragraph) pairs of a 1 GB input at about 0.1%
+DEFAULT_BITS = 2**26
 HASHES = 4
 
 

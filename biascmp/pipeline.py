@@ -177,23 +177,25 @@ def _pair_key(outlet: str, key: str) -> bytes:
 
 
 class StoredParagraphs:
-    """What ``stored_repeat_counts`` would say for a batch's (outlet, paragraph key) pairs,
-    asking the store only about pairs it may hold.
+    """What ``stored_repeat_counts`` would say for a batch's (outlet, paragraph key) pairs, as
+    far as the cleaner's flags depend on it, asking the store only when they might.
 
-    A Bloom filter (``biascmp.membership``, fixed memory) holds every pair the store held when
-    the ingest began and every pair the ingest has written since; a pair it has never seen is
-    in no stored article (count 0, no query). Pairs already counted in at least
-    ``min_repeats`` stored articles are flagged as repeated without asking again. The rest,
-    paragraphs the store may hold once or twice and the filter's rare false "maybe", are
-    counted by the store as before. So the cleaner gets the flags the per-batch scan gave,
-    without a scan of the whole ``paragraphs`` table per batch. (Counts only grow here: an
-    ingest that replaces the articles holding a repeated paragraph still flags it.)"""
+    The cleaner flags a paragraph held by at least ``min_repeats`` articles of its outlet,
+    counting the batch's (distinct texts) and the store's. A pair the batch alone repeats
+    often enough needs no store count. Otherwise the store must hold it ``need`` times or
+    more (``min_repeats`` minus the batch's count) to matter, and ``at_least[need - 1]``, a
+    Bloom filter (``biascmp.membership``, fixed memory) of the pairs written in ``need`` or
+    more articles, says whether it might: a "no" is certain, so the store is asked only on a
+    "maybe". Pairs the store has counted ``min_repeats`` times are flagged without asking
+    again. The filters hold what the store held when the ingest began and every article the
+    ingest writes; deleted (replaced) articles stay in them, which only costs a question. So
+    the cleaner's flags are those the per-batch scan of ``paragraphs`` gave, without the scan."""
 
-    def __init__(self, store: Store, min_repeats: int, bits: int | None = None):
-        from biascmp.membership import DEFAULT_BITS, BloomFilter
+    def __init__(self, store: Store, min_repeats: int):
+        from biascmp import membership
 
         self.min_repeats = min_repeats
-        self.maybe = BloomFilter(bits or DEFAULT_BITS)
+        self.at_least = [membership.BloomFilter(membership.DEFAULT_BITS) for _ in range(min_repeats - 1)]
         self.repeated: set[bytes] = set()
         result = store.con.execute(
             "SELECT a.outlet, p.key, count(DISTINCT p.article_id) FROM paragraphs p "
@@ -201,20 +203,44 @@ class StoredParagraphs:
         )
         while rows := result.fetchmany(FETCH_ROWS):
             keys = [_pair_key(outlet, key) for outlet, key, _ in rows]
-            self.maybe.add(keys)
-            self.repeated.update(k for k, (_, _, n) in zip(keys, rows) if n >= min_repeats)
+            counts = np.array([n for _, _, n in rows], np.int64)
+            self._raise(keys, np.zeros(len(keys), np.int64), counts)
+
+    def _levels(self, keys: list[bytes]) -> np.ndarray:
+        """How many ``at_least`` filters in a row (from 1) might hold each key."""
+        level = np.zeros(len(keys), np.int64)
+        for k, bloom in enumerate(self.at_least):
+            on = np.flatnonzero(level == k)
+            if not len(on):
+                break
+            level[on[bloom.may_hold([keys[i] for i in on])]] += 1
+        return level
+
+    def _raise(self, keys: list[bytes], before: np.ndarray, after: np.ndarray) -> None:
+        """Add each key to the filters of the counts above ``before`` up to ``after``."""
+        for k, bloom in enumerate(self.at_least, start=1):
+            bloom.add([keys[i] for i in np.flatnonzero((before < k) & (after >= k))])
+        self.repeated.update(keys[i] for i in np.flatnonzero(after >= self.min_repeats))
 
     def counts(self, store: Store, raws: list[RawArticle], splits: list) -> dict[str, dict[str, int]]:
-        """outlet -> {paragraph key: stored articles of that outlet holding it} for the batch
-        (``splits``: ``split_and_key`` of each raw text); pairs held nowhere are left out."""
-        pairs = sorted({(r.outlet, key) for r, (_, keys) in zip(raws, splits) if r.outlet for key in keys})
+        """outlet -> {paragraph key: stored articles of that outlet holding it} for the pairs of
+        the batch (``splits``: ``split_and_key`` of each raw text) whose flag depends on it; a
+        pair left out has a store count that cannot change its flag."""
+        texts_of: dict[tuple[str, str], set] = {}
+        for raw, (split, keys) in zip(raws, splits):
+            if raw.outlet:
+                texts = tuple(t for t, _ in split)  # one text counts once, as in the cleaner
+                for key in keys:
+                    texts_of.setdefault((raw.outlet, key), set()).add(texts)
+        pairs = sorted(p for p, held in texts_of.items() if len(held) < self.min_repeats)
         keys = [_pair_key(o, k) for o, k in pairs]
+        need = np.array([self.min_repeats - len(texts_of[p]) for p in pairs], np.int64)
         found: dict[str, dict[str, int]] = {}
         ask = []
-        for pair, key, maybe in zip(pairs, keys, self.maybe.may_hold(keys)):
+        for pair, key, enough in zip(pairs, keys, self._levels(keys) >= need):
             if key in self.repeated:
                 found.setdefault(pair[0], {})[pair[1]] = self.min_repeats
-            elif maybe:
+            elif enough:
                 ask.append(pair)
         for outlet, known in stored_repeat_counts(store, ask).items():
             for key, count in known.items():
@@ -224,12 +250,17 @@ class StoredParagraphs:
         return found
 
     def remember(self, articles: list[Article]) -> None:
-        """Add the pairs of articles just written."""
+        """Count the pairs of articles just written (each article once per pair)."""
         from biascmp.ingest import repeated_paragraph_keys
 
-        self.maybe.add([
-            _pair_key(a.outlet, p.key or repeated_paragraph_keys(p.text)) for a in articles for p in a.paragraphs
-        ])
+        written: dict[bytes, int] = {}
+        for a in articles:
+            for key in {p.key or repeated_paragraph_keys(p.text) for p in a.paragraphs}:
+                pair = _pair_key(a.outlet, key)
+                written[pair] = written.get(pair, 0) + 1
+        keys = list(written)
+        before = self._levels(keys)
+        self._raise(keys, before, before + np.array([written[k] for k in keys], np.int64))
 
 
 @dataclass
