@@ -117,22 +117,27 @@ def default_paths() -> dict[str, Path]:
 LOADERS = {"ecbplus": data.load_ecbplus, "biaslab": data.load_biaslab, "demo": data.load_demo}
 
 
-def evaluate(dataset_path=None, settings=None, baselines: bool = True) -> dict:
-    """Metrics per dataset. ``dataset_path``: the folder holding ``ecbplus/`` and ``biaslab/``
-    (default ``../shared/datasets``); the demo corpus is read from ``corpora/demo``. A dataset
-    that is absent is reported as ``{"skipped": reason}``."""
+def load_datasets(dataset_path=None) -> dict[str, list[dict] | str]:
+    """Each dataset's items, or the reason it is skipped. ``dataset_path``: the folder holding
+    ``ecbplus/`` and ``biaslab/`` (default ``../shared/datasets``); the demo corpus is read
+    from ``corpora/demo``."""
     paths = default_paths()
     if dataset_path is not None:
         paths["ecbplus"] = Path(dataset_path) / "ecbplus"
         paths["biaslab"] = Path(dataset_path) / "biaslab"
-    out = {}
+    out: dict[str, list[dict] | str] = {}
     for name, path in paths.items():
         marker = path / "gold.json" if name == "demo" else path
-        if not marker.exists():
-            out[name] = {"skipped": f"{marker} not found"}
-            continue
-        out[name] = evaluate_items(name, LOADERS[name](path), settings, baselines)
+        out[name] = LOADERS[name](path) if marker.exists() else f"{marker} not found"
     return out
+
+
+def evaluate(dataset_path=None, settings=None, baselines: bool = True) -> dict:
+    """Metrics per dataset (``load_datasets``); an absent one is ``{"skipped": reason}``."""
+    return {
+        name: {"skipped": items} if isinstance(items, str) else evaluate_items(name, items, settings, baselines)
+        for name, items in load_datasets(dataset_path).items()
+    }
 
 
 def print_table(metrics: dict) -> None:

@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import event_datasets as data  # noqa: E402
-from eval_events import LOADERS, bcubed, default_paths, settings_from  # noqa: E402
+from eval_events import bcubed, load_datasets, settings_from  # noqa: E402
 
 
 def pair_signals(cand) -> dict[str, np.ndarray]:
@@ -92,17 +92,11 @@ def fitted_auc(train: tuple, test: tuple) -> float | None:
 
 
 def diagnose(dataset_path=None, settings=None) -> dict:
-    paths = default_paths()
-    if dataset_path is not None:
-        paths["ecbplus"] = Path(dataset_path) / "ecbplus"
-        paths["biaslab"] = Path(dataset_path) / "biaslab"
-    out = {}
-    for name, path in paths.items():
-        marker = path / "gold.json" if name == "demo" else path
-        if not marker.exists():
-            out[name] = {"skipped": f"{marker} not found"}
-            continue
-        out[name] = diagnose_items(name, LOADERS[name](path), settings)
+    """``diagnose_items`` per dataset, plus the cross-dataset fitted AUCs."""
+    out = {
+        name: {"skipped": items} if isinstance(items, str) else diagnose_items(name, items, settings)
+        for name, items in load_datasets(dataset_path).items()
+    }
     done = [k for k, v in out.items() if "_pairs" in v]
     for name in done:
         pairs = out[name]["_pairs"]

@@ -69,10 +69,9 @@ def test_events_on_demo_gold():
 def test_event_signal_diagnosis_on_demo_gold():
     """The diagnosis script's bound and counts on the demo: the candidates hold every gold
     pair, so a perfect clustering of them is perfect; its pair counts agree with the gold."""
-    module = script("event_signals")
-    path = module.default_paths()["demo"]
-    items = module.LOADERS["demo"](path)
-    result = module.diagnose_items("demo", items)
+    events = script("eval_events")
+    items = events.LOADERS["demo"](events.default_paths()["demo"])
+    result = script("event_signals").diagnose_items("demo", items)
     sizes = {}
     for item in items:
         sizes[item["gold"]] = sizes.get(item["gold"], 0) + 1
@@ -86,8 +85,8 @@ def test_event_signal_diagnosis_on_demo_gold():
 def test_event_signal_diagnosis_on_biaslab():
     """BiasLab's candidates miss some gold pairs (the bound is below 1) and the blended score
     ranks pairs better than the combined one (what the shared-neighbour step is for)."""
-    module = script("event_signals")
-    result = module.diagnose_items("biaslab", module.LOADERS["biaslab"](DATASETS / "biaslab"))
+    items = script("eval_events").LOADERS["biaslab"](DATASETS / "biaslab")
+    result = script("event_signals").diagnose_items("biaslab", items)
     assert 0.9 < result["oracle_b3_f1"] < 1.0
     assert result["gold_pairs_in_candidates"] < result["gold_pairs"]
     assert result["auc"]["blended"] > result["auc"]["combined"] > 0.85
