@@ -1,7 +1,7 @@
 """Fixed-memory set membership for the ingest: a Bloom filter over byte-string keys.
 
 The ingest asks, for every paragraph of every batch, "may the store hold this (outlet,
-paragraph) pair?". Asking DuckDB meant a scan of the whole ``paragraphs`` table per batch:
+paragraph) pair in k articles or more?" (``pipeline.StoredParagraphs``). Asking DuckDB meant a scan of the whole ``paragraphs`` table per batch:
 the ingest slowed as the store grew, and each of those join queries left DuckDB bookkeeping
 behind in the C heap. A Bloom filter answers in memory and in fixed space. It never says
 "no" for a key that was added, so a caller that asks the store only about the "maybe" keys
@@ -27,8 +27,8 @@ class BloomFilter:
     Deterministic (BLAKE2b of each key, no per-process seed)."""
 
     def __init__(self, bits: int = DEFAULT_BITS, hashes: int = HASHES):
-        if bits < 64 or not 1 <= hashes <= 8:
-            raise ValueError("a Bloom filter needs at least 64 bits and 1 to 8 hashes")
+        if not 64 <= bits <= 2**32 or not 1 <= hashes <= 8:
+            raise ValueError("a Bloom filter takes 64 to 2**32 bits and 1 to 8 hashes")
         self.bits = 1 << math.ceil(math.log2(bits))
         self.hashes = hashes
         self._words = np.zeros(self.bits // 64, np.uint64)
