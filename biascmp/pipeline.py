@@ -157,19 +157,42 @@ class SeenIds:
         return len(self._sorted) + len(self._latest)
 
 
-#: rows per fetch when an ingest reads what the store held before it
+#: rows per fetch when an ingest reads what the store holds
 FETCH_ROWS = 65_536
+#: batches an ingest answers by asking the store (a join over a whole table per batch) before
+#: it reads the store once into memory and asks only when the answer can matter
+#: (``StoredIds``, ``StoredParagraphs``): the one read of a large store costs about as much as
+#: a dozen such joins, so a small ingest into a large store never pays it
+SCAN_BATCHES = 16
 
 
 def stored_article_ids(store: Store) -> SeenIds:
-    """The ids of the articles stored before an ingest (16 bytes each). Only those can be
-    stored with other content: an id met earlier in the same ingest is a duplicate
-    (``select_fresh``), so the ingest asks the store for content hashes only on a hit here."""
+    """The ids of the articles stored, 16 bytes each."""
     ids = SeenIds()
     result = store.con.execute("SELECT article_id FROM articles")
     while rows := result.fetchmany(FETCH_ROWS):
         ids.update(a for (a,) in rows)
     return ids
+
+
+class StoredIds:
+    """Which of a batch's new ids to look up in the store (``existing_hashes``): an id met
+    earlier in the same ingest is a duplicate (``select_fresh``), so only ids the store held
+    before the ingest can be stored with other content. The first ``SCAN_BATCHES`` batches
+    look every id up; then the stored ids are read once (``stored_article_ids``; the ingest's
+    own ids among them are never asked about) and only those are looked up."""
+
+    def __init__(self) -> None:
+        self.ids: SeenIds | None = None
+        self.scans_left = SCAN_BATCHES
+
+    def to_ask(self, store: Store, article_ids: list[str]) -> list[str]:
+        if self.ids is None:
+            if self.scans_left > 0:
+                self.scans_left -= 1
+                return article_ids
+            self.ids = stored_article_ids(store)
+        return [a for a in article_ids if a in self.ids]
 
 
 def _pair_key(outlet: str, key: str) -> bytes:
@@ -187,16 +210,22 @@ class StoredParagraphs:
     Bloom filter (``biascmp.membership``, fixed memory) of the pairs written in ``need`` or
     more articles, says whether it might: a "no" is certain, so the store is asked only on a
     "maybe". Pairs the store has counted ``min_repeats`` times are flagged without asking
-    again. The filters hold what the store held when the ingest began and every article the
-    ingest writes; deleted (replaced) articles stay in them, which only costs a question. So
+    again. The first ``SCAN_BATCHES`` batches ask the store about every pair; then the
+    filters are loaded with what the store holds and count every article the ingest writes
+    from there on. Deleted (replaced) articles stay in them, which only costs a question. So
     the cleaner's flags are those the per-batch scan of ``paragraphs`` gave, without the scan."""
 
-    def __init__(self, store: Store, min_repeats: int):
+    def __init__(self, min_repeats: int):
+        self.min_repeats = min_repeats
+        self.at_least: list | None = None
+        self.repeated: set[bytes] = set()
+        self.scans_left = SCAN_BATCHES
+
+    def _load(self, store: Store) -> None:
+        """Fill the filters from what the store holds (once, after ``SCAN_BATCHES`` batches)."""
         from biascmp import membership
 
-        self.min_repeats = min_repeats
-        self.at_least = [membership.BloomFilter(membership.DEFAULT_BITS) for _ in range(min_repeats - 1)]
-        self.repeated: set[bytes] = set()
+        self.at_least = [membership.BloomFilter(membership.DEFAULT_BITS) for _ in range(self.min_repeats - 1)]
         result = store.con.execute(
             "SELECT a.outlet, p.key, count(DISTINCT p.article_id) FROM paragraphs p "
             "JOIN articles a USING (article_id) GROUP BY a.outlet, p.key"
@@ -226,6 +255,12 @@ class StoredParagraphs:
         """outlet -> {paragraph key: stored articles of that outlet holding it} for the pairs of
         the batch (``splits``: ``split_and_key`` of each raw text) whose flag depends on it; a
         pair left out has a store count that cannot change its flag."""
+        if self.at_least is None:
+            if self.scans_left > 0:
+                self.scans_left -= 1
+                return stored_repeat_counts(store, sorted(
+                    {(r.outlet, key) for r, (_, keys) in zip(raws, splits) if r.outlet for key in keys}))
+            self._load(store)
         texts_of: dict[tuple[str, str], set] = {}
         for raw, (split, keys) in zip(raws, splits):
             if raw.outlet:
@@ -250,9 +285,12 @@ class StoredParagraphs:
         return found
 
     def remember(self, articles: list[Article]) -> None:
-        """Count the pairs of articles just written (each article once per pair)."""
+        """Count the pairs of articles just written (each article once per pair); nothing to
+        do before the filters are loaded (loading reads what is written by then)."""
         from biascmp.ingest import repeated_paragraph_keys
 
+        if self.at_least is None:
+            return
         written: dict[bytes, int] = {}
         for a in articles:
             for key in {p.key or repeated_paragraph_keys(p.text) for p in a.paragraphs}:
@@ -389,24 +427,23 @@ def clean_and_segment(raws: list[RawArticle], repeated, clean_settings=None, spl
 
 def select_fresh(
     store: Store, articles: list[Article], report: IngestReport, seen_ids: SeenIds,
-    stored_before: SeenIds | None = None,
+    stored_ids: StoredIds | None = None,
 ) -> tuple[list[Article], list[str]]:
     """Deduplicate one cleaned batch and drop articles stored unchanged. Returns the articles
     to write and the ids among them stored with other content: ``finish_embedding`` deletes
     those just before writing, so the batch's lookup still finds their sentences' vectors.
 
     Within one ingest the first record with an id wins (``seen_ids`` spans the batches);
-    later ones are counted as duplicates. ``stored_before`` (``stored_article_ids``): the
-    store is asked for the content hashes of these ids only (default: of every id)."""
+    later ones are counted as duplicates. ``stored_ids`` says which ids to look up in the
+    store (default: every one)."""
     batch: list[Article] = []
     for article in articles:
         if not seen_ids.add(article.article_id):
             report.duplicates += 1
             continue
         batch.append(article)
-    stored = existing_hashes(store.con, [
-        a.article_id for a in batch if stored_before is None or a.article_id in stored_before
-    ])
+    ids = [a.article_id for a in batch]
+    stored = existing_hashes(store.con, stored_ids.to_ask(store, ids) if stored_ids else ids)
     fresh, changed = [], []
     for article in batch:
         old = stored.get(article.article_id)
@@ -450,8 +487,8 @@ def ingest_records(
         with ThreadPoolExecutor(max_workers=1) as cleaner, ThreadPoolExecutor(max_workers=1) as model:
             jobs: deque[EmbedJob] = deque()
             seen_ids, recent = SeenIds(), RecentVectors()
-            stored_before = stored_article_ids(store)
-            paragraphs = StoredParagraphs(store, (clean_settings or CleanSettings()).min_repeats)
+            stored_ids = StoredIds()
+            paragraphs = StoredParagraphs((clean_settings or CleanSettings()).min_repeats)
 
             def write_oldest() -> None:
                 job = jobs.popleft()
@@ -463,7 +500,7 @@ def ingest_records(
                 splits = [split_and_key(r.text, clean_settings) for r in raws]
                 repeated = paragraphs.counts(store, raws, splits)
                 cleaned = cleaner.submit(clean_and_segment, raws, repeated, clean_settings, splits)
-                fresh, replaced = select_fresh(store, cleaned.result(), report, seen_ids, stored_before)
+                fresh, replaced = select_fresh(store, cleaned.result(), report, seen_ids, stored_ids)
                 if fresh:
                     jobs.append(start_embedding(store, embedder, fresh, replaced, recent, model))
                 while len(jobs) > QUEUED:

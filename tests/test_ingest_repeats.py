@@ -12,6 +12,7 @@ from biascmp.store.db import open_store
 
 FOOTER = "The {outlet} team thanks the volunteers who walked every district with our counters."
 TWICE = "The {outlet} earlier reported that the bridge had been closed for repairs since spring."
+THRICE = "Work on the {outlet} district's new school is expected to resume after the winter break."
 
 
 def _article(i: int, outlet: str, extra: list[str]) -> RawArticle:
@@ -26,13 +27,16 @@ def _article(i: int, outlet: str, extra: list[str]) -> RawArticle:
 
 def _corpus(start: int, n: int) -> list[RawArticle]:
     """Articles of three outlets: each carries its outlet's footer (a repeat in every article);
-    articles 6 and 30 (both the Herald's) also a paragraph printed in those two only."""
+    articles 6 and 30 (both the Herald's) also a paragraph printed in those two only, and
+    articles 20, 26 and 38 (the Gazette's) one printed in those three."""
     out = []
     for i in range(start, start + n):
         outlet = ("Herald", "Courier", "Gazette")[i % 3]
         extra = [FOOTER.format(outlet=outlet)]
         if i in (6, 30):
             extra.insert(0, TWICE.format(outlet=outlet))
+        if i in (20, 26, 38):  # the Gazette's, all written after the filters are loaded
+            extra.insert(0, THRICE.format(outlet=outlet))
         out.append(_article(i, outlet, extra))
     return out
 
@@ -67,31 +71,41 @@ def test_bloom_filter_never_forgets_and_rarely_guesses():
 
 
 def test_repeat_flags_match_asking_the_store_about_every_pair(tmp_path, embedder, monkeypatch):
-    """With a 64-bit filter every pair is a "maybe", so the store is asked about all of them
-    (the per-batch scan the filter replaces): both ingests give the same flags."""
+    """The filters, loaded after 2 batches of each ingest, give the flags of asking the store
+    about every pair (never loading them); so does a 64-bit filter, where every pair is a
+    "maybe" and the store is asked about all but those the batch alone decides."""
     import biascmp.membership as membership
+    import biascmp.pipeline as pipeline
 
+    monkeypatch.setattr(pipeline, "SCAN_BATCHES", 2)
     _ingest_twice(tmp_path / "filtered.duckdb", embedder)
     monkeypatch.setattr(membership, "DEFAULT_BITS", 64)
+    _ingest_twice(tmp_path / "saturated.duckdb", embedder)
+    monkeypatch.setattr(pipeline, "SCAN_BATCHES", 10**9)
     _ingest_twice(tmp_path / "scanned.duckdb", embedder)
     filtered, scanned = _flags(tmp_path / "filtered.duckdb"), _flags(tmp_path / "scanned.duckdb")
-    assert filtered == scanned
+    assert filtered == scanned == _flags(tmp_path / "saturated.duckdb")
     reasons = {(aid, pos): reason for aid, pos, _, reason in filtered}
     # footers are flagged once enough earlier articles of the outlet are stored; the
     # paragraph printed twice is not; the second ingest sees the first one's footers
     assert reasons[("Herald-51", 2)] == "repeated" and reasons[("Herald-39", 2)] == "repeated"
     assert reasons[("Herald-6", 2)] is None and reasons[("Herald-30", 2)] is None
     assert reasons[("Herald-99", 2)] == "repeated"  # two stored, and itself
+    assert reasons[("Gazette-20", 2)] is None and reasons[("Gazette-38", 2)] == "repeated"
     assert sum(r == "repeated" for r in reasons.values()) > 30
 
 
 def test_a_fresh_ingest_asks_the_store_about_nothing_new(tmp_path, embedder, monkeypatch):
-    """Into an empty store the ingest asks about no article id, and about a paragraph only
-    when earlier batches wrote it often enough to change its flag: here the footers, each
-    until the store has counted it in ``min_repeats`` articles; never the paragraphs that
-    appear once, nor the one printed twice (one stored copy plus the batch's cannot reach 3)."""
+    """Once the filters are loaded (here from the first batch on) an ingest into an empty
+    store asks about no article id, and about a paragraph only when earlier batches wrote it
+    often enough to change its flag: here the footers, each until the store has counted it in
+    ``min_repeats`` articles, and the third copy of the Gazette's paragraph; never the
+    paragraphs that appear once, nor the one printed twice (one stored copy plus the batch's
+    cannot reach 3)."""
     import biascmp.pipeline as pipeline
     from biascmp.ingest import repeated_paragraph_keys
+
+    monkeypatch.setattr(pipeline, "SCAN_BATCHES", 0)
 
     asked: list[tuple[str, str]] = []
     ids_asked: list[str] = []
@@ -104,5 +118,19 @@ def test_a_fresh_ingest_asks_the_store_about_nothing_new(tmp_path, embedder, mon
         report = pipeline.ingest_records(store, _corpus(0, 40), embedder=embedder, batch_size=4)
     assert report.new == 40 and ids_asked == []
     footers = {(o, repeated_paragraph_keys(FOOTER.format(outlet=o))) for o in ("Herald", "Courier", "Gazette")}
-    assert asked and set(asked) <= footers
-    assert len(asked) <= 2 * len(footers), asked
+    thrice = ("Gazette", repeated_paragraph_keys(THRICE.format(outlet="Gazette")))
+    assert thrice in asked and set(asked) <= footers | {thrice}
+    assert len(asked) <= 2 * len(footers) + 1, asked
+
+
+def test_a_small_ingest_asks_the_store_and_never_reads_it_whole(tmp_path, embedder, monkeypatch):
+    """Fewer batches than ``SCAN_BATCHES``: every id and pair is asked about, the stored ids
+    and pairs are never read into memory."""
+    import biascmp.pipeline as pipeline
+
+    loaded: list[str] = []
+    monkeypatch.setattr(pipeline, "stored_article_ids", lambda store: loaded.append("ids"))
+    monkeypatch.setattr(pipeline.StoredParagraphs, "_load", lambda self, store: loaded.append("pairs"))
+    with open_store(tmp_path / "small.duckdb") as store:
+        report = pipeline.ingest_records(store, _corpus(0, 40), embedder=embedder, batch_size=4)
+    assert report.new == 40 and loaded == []
