@@ -15,7 +15,7 @@ import pytest
 
 from biascmp.store.db import open_store
 
-N_ARTICLES = 3000
+N_ARTICLES = 12_000  # several seconds of ingest after the model loads, so the kill lands mid-way
 
 
 def write_corpus(path: Path, n: int = N_ARTICLES) -> Path:
