@@ -205,10 +205,11 @@ class StoredParagraphs:
     far as the cleaner's flags depend on it, asking the store only when they might.
 
     The cleaner flags a paragraph held by at least ``min_repeats`` articles of its outlet,
-    counting the batch's (distinct texts) and the store's. A pair the batch alone repeats
+    counting the batch's (by content hash) and the store's. A pair the batch alone repeats
     often enough needs no store count. Otherwise the store must hold it ``need`` times or
-    more (``min_repeats`` minus the batch's count) to matter, and ``at_least[need - 1]``, a
-    Bloom filter (``biascmp.membership``, fixed memory) of the pairs written in ``need`` or
+    more (``min_repeats`` minus the batch's count, at most) to matter, and
+    ``at_least[need - 1]``, a Bloom filter (``biascmp.membership``, fixed memory) of the
+    pairs written in ``need`` or
     more articles, says whether it might: a "no" is certain, so the store is asked only on a
     "maybe". Pairs the store has counted ``min_repeats`` times are flagged without asking
     again. The first ``SCAN_BATCHES`` batches ask the store about every pair; then the
@@ -262,15 +263,19 @@ class StoredParagraphs:
                 return stored_repeat_counts(store, sorted(
                     {(r.outlet, key) for r, (_, keys) in zip(raws, splits) if r.outlet for key in keys}))
             self._load(store)
+        # the cleaner counts the batch's articles by content hash (outlet, title, text): at
+        # least the distinct texts holding a pair, at most the articles holding it
         texts_of: dict[tuple[str, str], set] = {}
+        holders: dict[tuple[str, str], int] = {}
         for raw, (split, keys) in zip(raws, splits):
             if raw.outlet:
-                texts = tuple(t for t, _ in split)  # one text counts once, as in the cleaner
-                for key in keys:
+                texts = tuple(t for t, _ in split)
+                for key in set(keys):
                     texts_of.setdefault((raw.outlet, key), set()).add(texts)
+                    holders[(raw.outlet, key)] = holders.get((raw.outlet, key), 0) + 1
         pairs = sorted(p for p, held in texts_of.items() if len(held) < self.min_repeats)
         keys = [_pair_key(o, k) for o, k in pairs]
-        need = np.array([self.min_repeats - len(texts_of[p]) for p in pairs], np.int64)
+        need = np.array([self.min_repeats - holders[p] for p in pairs], np.int64)
         found: dict[str, dict[str, int]] = {}
         ask = []
         for pair, key, enough in zip(pairs, keys, self._levels(keys) >= need):

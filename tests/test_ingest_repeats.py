@@ -134,3 +134,23 @@ def test_a_small_ingest_asks_the_store_and_never_reads_it_whole(tmp_path, embedd
     with open_store(tmp_path / "small.duckdb") as store:
         report = pipeline.ingest_records(store, _corpus(0, 40), embedder=embedder, batch_size=4)
     assert report.new == 40 and loaded == []
+
+
+def test_same_text_under_two_titles_counts_twice_as_in_the_cleaner(tmp_path, embedder, monkeypatch):
+    """The cleaner counts a batch's articles by content hash, title included: one text under
+    two titles is two articles. With one stored copy, that makes three: the store must be
+    asked even though the batch holds only one distinct text."""
+    import biascmp.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "SCAN_BATCHES", 0)
+    shared = TWICE.format(outlet="Herald")
+    with open_store(tmp_path / "titles.duckdb") as store:
+        pipeline.ingest_records(store, [_article(1, "Herald", [shared])], embedder=embedder)
+    twin = _article(2, "Herald", [shared])
+    retitled = RawArticle(source_path="repeats.jsonl", text=twin.text, article_id="Herald-2b",
+                          outlet="Herald", title="Another headline", source_format="jsonl")
+    with open_store(tmp_path / "titles.duckdb") as store:
+        pipeline.ingest_records(store, [twin, retitled], embedder=embedder)
+    reasons = {(aid, pos): reason for aid, pos, _, reason in _flags(tmp_path / "titles.duckdb")}
+    assert reasons[("Herald-1", 2)] is None
+    assert reasons[("Herald-2", 2)] == reasons[("Herald-2b", 2)] == "repeated"
