@@ -1,11 +1,12 @@
 """Fixed-memory set membership for the ingest: a Bloom filter over byte-string keys.
 
 The ingest asks, for every paragraph of every batch, "may the store hold this (outlet,
-paragraph) pair in k articles or more?" (``pipeline.StoredParagraphs``). Asking DuckDB meant a scan of the whole ``paragraphs`` table per batch:
-the ingest slowed as the store grew, and each of those join queries left DuckDB bookkeeping
-behind in the C heap. A Bloom filter answers in memory and in fixed space. It never says
-"no" for a key that was added, so a caller that asks the store only about the "maybe" keys
-gets exactly the store's answer; the rare false "maybe" costs one query, not a wrong result.
+paragraph) pair in k articles or more?" (``pipeline.StoredParagraphs``). Asking DuckDB meant
+a scan of the whole ``paragraphs`` table per batch: the ingest slowed as the store grew, and
+each of those join queries left DuckDB bookkeeping behind in the C heap. A Bloom filter
+answers in memory and in fixed space. It never says "no" for a key that was added, so a
+caller that asks the store only about the "maybe" keys gets exactly the store's answer; the
+rare false "maybe" costs one query, not a wrong result.
 """
 
 from __future__ import annotations

@@ -209,13 +209,13 @@ class StoredParagraphs:
     often enough needs no store count. Otherwise the store must hold it ``need`` times or
     more (``min_repeats`` minus the batch's count, at most) to matter, and
     ``at_least[need - 1]``, a Bloom filter (``biascmp.membership``, fixed memory) of the
-    pairs written in ``need`` or
-    more articles, says whether it might: a "no" is certain, so the store is asked only on a
-    "maybe". Pairs the store has counted ``min_repeats`` times are flagged without asking
-    again. The first ``SCAN_BATCHES`` batches ask the store about every pair; then the
-    filters are loaded with what the store holds and count every article the ingest writes
-    from there on. Deleted (replaced) articles stay in them, which only costs a question. So
-    the cleaner's flags are those the per-batch scan of ``paragraphs`` gave, without the scan."""
+    pairs written in ``need`` or more articles, says whether it might: a "no" is certain, so
+    the store is asked only on a "maybe". Pairs the store has counted ``min_repeats`` times
+    are flagged without asking again. The first ``SCAN_BATCHES`` batches ask the store about
+    every pair; then the filters are loaded with what the store holds and count every
+    article the ingest writes from there on. Deleted (replaced) articles stay in them, which
+    only costs a question. So the cleaner's flags are those the per-batch scan of
+    ``paragraphs`` gave, without the scan."""
 
     def __init__(self, min_repeats: int):
         self.min_repeats = min_repeats
