@@ -1,7 +1,8 @@
 """The ingest pipeline: read -> clean -> text -> embed -> store, over batches of articles.
 
 Each stage is a function over a list of records, so a distributed engine could map them over
-batches. Here they run in one process; every write of one ingest is one transaction, so a
+batches. Here they run in one process; an ingest commits as it goes (DuckDB's memory grows
+with an open transaction) but undoes itself as a whole (``biascmp.store.undo``), so a
 failed or killed ingest leaves the database as it was. No stage but the embedding runs a
 model: sentences are split by rules (``biascmp.text``) and spaCy's entities and lemmas are
 added later, for the articles an analysis reads (``biascmp.annotate``).
@@ -20,7 +21,8 @@ import numpy as np
 import pyarrow as pa
 
 from biascmp.records import Article, RawArticle
-from biascmp.store.db import Store, ensure_embedding_columns, open_store, set_meta, transaction
+from biascmp.store import undo
+from biascmp.store.db import Store, StoreSettings, open_store, set_meta
 from biascmp.store.writes import (
     cache_vectors,
     cached_vectors,
@@ -50,6 +52,7 @@ class IngestReport:
     boilerplate_paragraphs: int = 0
     embedded: int = 0
     from_cache: int = 0
+    commits: int = 0  # before the last one (``biascmp.store.undo.Commits``)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -65,6 +68,7 @@ class IngestReport:
             "boilerplate_paragraphs": self.boilerplate_paragraphs,
             "embedded": self.embedded,
             "from_cache": self.from_cache,
+            "commits": self.commits,
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "seconds": round(self.seconds, 3),
         }
@@ -376,7 +380,9 @@ def finish_embedding(store: Store, embedder, job: EmbedJob, report: IngestReport
     known = job.known
     if job.future is not None:
         vectors = job.future.result()
-        cache_vectors(store.con, embedder.model_id, *new_cache_rows(job, vectors, recent))
+        hashes, new_vectors = new_cache_rows(job, vectors, recent)
+        cache_vectors(store.con, embedder.model_id, hashes, new_vectors)
+        undo.note(store.con, "cache", hashes)
         known.update(zip((h for h, _ in job.todo), vectors))
     for h, vector in known.items():
         recent.put(h, vector)
@@ -394,8 +400,10 @@ def finish_embedding(store: Store, embedder, job: EmbedJob, report: IngestReport
         )
         for k, a in enumerate(articles)
     ]) if articles else np.zeros((0, dim), np.float32)
+    undo.keep_replaced(store.con, job.replaced)
     delete_articles(store.con, job.replaced)
     write_articles(store.con, articles, article_vectors, by_id, repeated_paragraph_keys)
+    undo.note(store.con, "article", [a.article_id for a in articles])
     report.sentences += sum(len(a.sentences) for a in articles)
     report.boilerplate_paragraphs += sum(p.is_boilerplate for a in articles for p in a.paragraphs)
 
@@ -473,8 +481,11 @@ def ingest_records(
     batch_size: int = 128,
     progress: Callable[[int], None] | None = None,
     report: IngestReport | None = None,
+    commit_articles: int | None = None,
 ) -> IngestReport:
-    """Ingest ``RawArticle`` records into an open store, all in one transaction.
+    """Ingest ``RawArticle`` records into an open store, all or nothing: it commits every
+    ``commit_articles`` articles written (default: ``StoreSettings.from_env()``) and undoes
+    the committed part if it fails (``biascmp.store.undo``).
 
     Three things overlap: cleaning and sentence rules of the next batch (a worker thread),
     the model embedding the batches queued for it (another thread; the model releases the
@@ -488,8 +499,8 @@ def ingest_records(
     report = report or IngestReport(db=str(store.path))
     started = time.perf_counter()
     embedder = embedder or get_embedder()
-    with transaction(store.con):
-        ensure_embedding_columns(store, embedder.model_id, embedder.dim)
+    commit_articles = commit_articles or StoreSettings.from_env().commit_articles
+    with undo.undoable_ingest(store, embedder.model_id, embedder.dim, commit_articles) as commits:
         with ThreadPoolExecutor(max_workers=1) as cleaner, ThreadPoolExecutor(max_workers=1) as model:
             jobs: deque[EmbedJob] = deque()
             seen_ids, recent = SeenIds(), RecentVectors()
@@ -500,6 +511,8 @@ def ingest_records(
                 job = jobs.popleft()
                 finish_embedding(store, embedder, job, report, recent)
                 paragraphs.remember(job.articles)
+                commits.written(len(job.articles))
+                report.commits = commits.done
 
             for raws in batched(records, batch_size, FIRST_BATCH):
                 report.read += len(raws)

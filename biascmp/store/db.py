@@ -11,6 +11,7 @@ import contextlib
 import errno
 import fcntl
 import importlib
+import logging
 import os
 import pkgutil
 import time
@@ -24,6 +25,8 @@ from biascmp.errors import ConfigError, DatabaseBusy, DatabaseError
 
 DEFAULT_DB = "biascmp.duckdb"
 MEMORY_LIMIT_ENV = "BIASCMP_MEMORY_LIMIT"
+COMMIT_ARTICLES_ENV = "BIASCMP_COMMIT_ARTICLES"
+log = logging.getLogger(__name__)
 
 
 class StoreSettings(BaseModel):
@@ -47,22 +50,33 @@ class StoreSettings(BaseModel):
     write_buffer_row_groups: int = Field(1, ge=1, le=16)
     """Full row groups DuckDB buffers before writing them out together (its
     ``write_buffer_row_group_count``, default 5)."""
+    commit_articles: int = Field(16_384, ge=1)
+    """Articles an ingest writes between two commits (``$BIASCMP_COMMIT_ARTICLES`` overrides
+    the default). DuckDB keeps the bookkeeping of the blocks a transaction writes until it
+    commits (about 10 MiB per GiB written), so one transaction per ingest made memory grow
+    with the input. The ingest stays all-or-nothing: ``biascmp.store.undo``. 16,384
+    articles are about half a GiB of database."""
     temp_directory: str | None = None
     """Where DuckDB spills pages beyond the limit; None = ``<db file>.tmp`` beside the database
     (same disk as the data, removed by DuckDB when the connection closes)."""
 
     @classmethod
     def from_env(cls) -> "StoreSettings":
-        """Defaults, with ``memory_limit`` from ``$BIASCMP_MEMORY_LIMIT`` when set."""
-        value = os.environ.get(MEMORY_LIMIT_ENV, "").strip()
-        if not value:
-            return cls()
-        try:
-            return cls(memory_limit=value)
-        except ValidationError:
-            raise ConfigError(
-                f"${MEMORY_LIMIT_ENV}", f"{value!r} is not a memory size (use e.g. 512MB or 4GB)"
-            ) from None
+        """Defaults, with ``memory_limit`` from ``$BIASCMP_MEMORY_LIMIT`` and
+        ``commit_articles`` from ``$BIASCMP_COMMIT_ARTICLES`` when set."""
+        given = {}
+        for env, name, expected in (
+            (MEMORY_LIMIT_ENV, "memory_limit", "a memory size (use e.g. 512MB or 4GB)"),
+            (COMMIT_ARTICLES_ENV, "commit_articles", "a whole number of articles, 1 or more"),
+        ):
+            value = os.environ.get(env, "").strip()
+            if not value:
+                continue
+            try:
+                given[name] = getattr(cls.model_validate({name: value}), name)
+            except ValidationError:
+                raise ConfigError(f"${env}", f"{value!r} is not {expected}") from None
+        return cls(**given)
 
     def duckdb_config(self, path: Path) -> dict[str, str]:
         """The ``duckdb.connect`` config of a writer on ``path``."""
@@ -223,6 +237,8 @@ def open_store(
     path that does not exist is an error, never a new empty database. Writers get the memory
     limit, spill folder and row-group size of ``settings`` (default: ``StoreSettings.from_env()``).
     """
+    from biascmp.store import undo
+
     path = resolve_db_path(db)
     if read_only:
         if not path.exists():
@@ -237,6 +253,13 @@ def open_store(
             )
         except (duckdb.Error, OSError) as err:
             raise DatabaseError(str(path), _duckdb_reason(err)) from err
+        if undo.pending(con):
+            con.close()
+            raise DatabaseError(
+                str(path),
+                "holds part of an ingest that was interrupted; the next command that writes to "
+                "it (e.g. `biascmp ingest` again) undoes that part first",
+            )
         return Store(path, con, True)
     if path.parent and not path.parent.exists():
         raise DatabaseError(str(path), f"folder {path.parent} does not exist")
@@ -249,6 +272,9 @@ def open_store(
         raise DatabaseError(str(path), _duckdb_reason(err)) from err
     store = Store(path, con, False, fd)
     try:
+        if undo.pending(con):
+            n = undo.undo(con)
+            log.warning("%s: undid an interrupted ingest (%d articles written by it)", path, n)
         migrate(con)
     except (duckdb.Error, OSError) as err:
         store.close()

@@ -17,6 +17,9 @@ import pyarrow as pa
 
 from biascmp.records import Article, Sentence
 
+#: the tables holding an article's rows (``delete_articles`` empties them in this order)
+ARTICLE_TABLES = ("entities", "sentences", "paragraphs", "articles")
+
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -62,7 +65,7 @@ def delete_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> N
     if not article_ids:
         return
     table = pa.table({"article_id": pa.array(article_ids, pa.string())})
-    for name in ("entities", "sentences", "paragraphs", "articles"):
+    for name in ARTICLE_TABLES:
         query_arrow(con, f"DELETE FROM {name} WHERE article_id IN (SELECT article_id FROM _arrow)", table)
 
 
