@@ -4,12 +4,12 @@
 
 WHAT IS MEASURED: the streaming and store memory of ``biascmp.pipeline.ingest_paths`` (read,
 clean, rule-based sentence split, embedding with the vector cache, Arrow inserts into DuckDB,
-all in one transaction, then COMMIT), NOT the model's throughput. A gigabyte of distinct text
-is about 420,000 articles and 8 million sentences, days of embedding on a 2-core machine, so
-the input is drawn from a bounded pool: ``--pool`` distinct generated articles
-(``benchmarks/_gen.py``, seeded), written over and over with new ids until the file has the
-asked size. Only the first pass over the pool runs the model; every later article's
-sentence and title vectors come from the ingest's table of recent vectors
+a commit every 16,384 articles: ``biascmp.store.undo``), NOT the model's throughput. A
+gigabyte of distinct text is about 420,000 articles and 8 million sentences, days of
+embedding on a 2-core machine, so the input is drawn from a bounded pool: ``--pool``
+distinct generated articles (``benchmarks/_gen.py``, seeded), written over and over with new
+ids until the file has the asked size. Only the first pass over the pool runs the model;
+every later article's sentence and title vectors come from the ingest's table of recent vectors
 (``biascmp.pipeline.RecentVectors``, 20,000 texts: the default pool of 1,000 articles has
 about 15,000), but every article is still read, cleaned, split, hashed, looked up and
 written as a new article with all its paragraphs and sentences (with vectors). A pool
@@ -196,7 +196,7 @@ def run(sizes: list[int], pool: int = POOL, seed: int = 0, folder: str | None = 
     growth = peaks[-1] / peaks[0] if len(peaks) > 1 else None
     return {
         "measured": "full ingest_paths (read, clean, split, embed with the vector cache, Arrow inserts, "
-                    "one transaction); input drawn from a bounded pool of articles, so this measures "
+                    "a commit every 16,384 articles); input drawn from a bounded pool of articles, so this measures "
                     "streaming/store memory, not model throughput",
         "pool_articles": pool, "memory_limit": env.get("BIASCMP_MEMORY_LIMIT") or _memory_limit(str(tmp / "x")),
         "sizes": rows, "peak_growth_largest_vs_smallest": growth,

@@ -37,7 +37,7 @@ def _settings(settings):
 
 def ingest(paths, db=None, *, settings=None, outlet=None, field_map=None, skip_errors=False,
            wait=False, model=None, backend=None, progress=None):
-    """Read, clean, split, embed and store articles (one transaction); returns an ``IngestReport``."""
+    """Read, clean, split, embed and store articles, all or nothing; returns an ``IngestReport``."""
     from biascmp.pipeline import ingest_paths
 
     settings = _settings(settings)

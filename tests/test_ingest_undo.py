@@ -4,6 +4,7 @@ kill after some commits leaves the database as it was before the ingest (issue 8
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from biascmp.errors import BadInput, DatabaseError
 from biascmp.pipeline import IngestReport, ingest_records
 from biascmp.records import RawArticle
+from biascmp.store import undo
 from biascmp.store.db import open_store
 from biascmp.store.writes import ARTICLE_TABLES
 
@@ -114,17 +116,47 @@ KILLED_INGEST = textwrap.dedent("""
 """)
 
 
-def test_a_killed_ingest_is_refused_to_readers_and_undone_by_the_next_writer(tmp_path, embedder):
-    db = tmp_path / "killed.duckdb"
-    with open_store(db) as store:
-        ingest_records(store, [_raw(i) for i in range(6)], embedder=embedder)
-    before = _dump(db)
+def _holds_undo_tables(db) -> bool:
+    """Looked at with DuckDB directly: ``open_store`` would undo what it finds."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return undo.pending(con)
+    finally:
+        con.close()
+
+
+def _kill_mid_ingest(db) -> None:
     script = KILLED_INGEST.format(tests=os.path.dirname(__file__), db=str(db))
     proc = subprocess.run([sys.executable, "-c", script], env=dict(os.environ, HF_HUB_OFFLINE="1"),
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == -9, proc.stderr
-    with pytest.raises(DatabaseError, match="interrupted"):
-        open_store(db, read_only=True)
-    with open_store(db):  # a writer undoes the committed part first
-        pass
+    assert _holds_undo_tables(db)  # it had committed part of its articles
+
+
+@pytest.mark.parametrize("opener", ["reader", "writer"])
+def test_a_killed_ingest_is_undone_by_whoever_opens_the_store_next(tmp_path, embedder, opener):
+    db = tmp_path / "killed.duckdb"
+    with open_store(db) as store:
+        ingest_records(store, [_raw(i) for i in range(6)], embedder=embedder)
+    before = _dump(db)
+    _kill_mid_ingest(db)
+    with open_store(db, read_only=opener == "reader") as store:
+        assert store.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 6
     assert _dump(db) == before
+
+
+def test_a_reader_that_cannot_undo_a_killed_ingest_says_so(tmp_path, embedder):
+    db = tmp_path / "killed.duckdb"
+    with open_store(db) as store:
+        ingest_records(store, [_raw(i) for i in range(6)], embedder=embedder)
+    _kill_mid_ingest(db)
+    fd = os.open(str(db) + ".lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as a writer that has just started would
+        with pytest.raises(DatabaseError, match="interrupted ingest, which a reader could not undo"):
+            open_store(db, read_only=True)
+    finally:
+        os.close(fd)
+    assert _holds_undo_tables(db)

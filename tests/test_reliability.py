@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from biascmp.errors import DatabaseError
 from biascmp.store.db import COMMIT_ARTICLES_ENV, open_store
 
 N_ARTICLES = 12_000  # several seconds of ingest after the model loads, so the kill lands mid-way
@@ -56,15 +55,9 @@ def test_sigkill_mid_ingest_leaves_all_or_nothing_and_rerun_completes(tmp_path):
     assert proc.poll() is None, "ingest finished before it could be killed; make the corpus bigger"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    # the file opens; a reader is refused while it holds the committed part of the killed
-    # ingest, and the next writer undoes that part: nothing or everything of it is kept
-    if db.exists():
-        try:
-            count_articles(db)
-        except DatabaseError as err:
-            assert "interrupted" in str(err)
-            open_store(db).close()
-        assert count_articles(db) in (0, N_ARTICLES)
+    # the file opens, and holds either nothing or everything of the killed ingest (its
+    # committed part is undone by whoever opens the file next: here a reader)
+    assert count_articles(db) in (0, N_ARTICLES) if db.exists() else True
     rerun = run_cli("ingest", str(corpus), "--db", str(db))
     out, err = rerun.communicate(timeout=600)
     assert rerun.returncode == 0, err

@@ -11,7 +11,6 @@ import contextlib
 import errno
 import fcntl
 import importlib
-import logging
 import os
 import pkgutil
 import time
@@ -26,7 +25,7 @@ from biascmp.errors import ConfigError, DatabaseBusy, DatabaseError
 DEFAULT_DB = "biascmp.duckdb"
 MEMORY_LIMIT_ENV = "BIASCMP_MEMORY_LIMIT"
 COMMIT_ARTICLES_ENV = "BIASCMP_COMMIT_ARTICLES"
-log = logging.getLogger(__name__)
+WRITER_ALIAS = "biascmp"  # the name a writer attaches the file under
 
 
 class StoreSettings(BaseModel):
@@ -156,6 +155,15 @@ class Store:
     con: duckdb.DuckDBPyConnection
     read_only: bool
     _lock_fd: int | None = field(default=None, repr=False)
+    settings: StoreSettings | None = None  # a writer's
+
+    def reattach(self) -> None:
+        """Detach the file and attach it again (a writer, between transactions). DuckDB keeps
+        the metadata of every row group of an attached file in its C heap, about 3.4 MiB per
+        GiB of database, until the file is detached (``benchmarks/transaction_memory.py``)."""
+        self.con.execute("USE memory")
+        self.con.execute(f"DETACH {WRITER_ALIAS}")
+        _attach(self.con, self.path, self.settings)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -209,18 +217,58 @@ def _duckdb_reason(err: Exception) -> str:
     return text
 
 
+def _attach(con: duckdb.DuckDBPyConnection, path: Path, settings: StoreSettings) -> None:
+    literal = "'" + str(path).replace("'", "''") + "'"
+    con.execute(f"ATTACH {literal} AS {WRITER_ALIAS} (ROW_GROUP_SIZE {int(settings.row_group_size)})")
+    con.execute(f"USE {WRITER_ALIAS}")
+
+
 def _attach_writer(path: Path, settings: StoreSettings) -> duckdb.DuckDBPyConnection:
     """A writing connection to ``path``: ATTACHed (the row group size is an ATTACH option, not a
     connect one) under the name ``biascmp`` and made the default database."""
     con = duckdb.connect(":memory:", config=settings.duckdb_config(path))
     try:
-        literal = "'" + str(path).replace("'", "''") + "'"
-        con.execute(f"ATTACH {literal} AS biascmp (ROW_GROUP_SIZE {int(settings.row_group_size)})")
-        con.execute("USE biascmp")
+        _attach(con, path, settings)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _connect_reader(path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        # no file reads/writes outside the database (COPY TO, EXPORT, read_csv of any path) and
+        # no changing that setting afterwards
+        return duckdb.connect(
+            str(path), read_only=True, config={"enable_external_access": False, "lock_configuration": True}
+        )
+    except (duckdb.Error, OSError) as err:
+        raise DatabaseError(str(path), _duckdb_reason(err)) from err
+
+
+def _undo_killed_ingest(path: Path, settings: StoreSettings) -> None:
+    """For a reader: take the writer lock (no wait) and undo the part of a killed ingest the
+    database holds (``biascmp.store.undo``); a one-line error when that cannot be done."""
+    from biascmp.store import undo
+
+    try:
+        fd = _take_lock(path, wait=False, timeout=0)
+        try:
+            con = _attach_writer(path, settings)
+            try:
+                undo.undo_if_pending(con, path)
+            finally:
+                con.close()
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+    except (DatabaseError, duckdb.Error, OSError) as err:
+        reason = err.reason if isinstance(err, DatabaseError) else _duckdb_reason(err)
+        raise DatabaseError(
+            str(path),
+            f"holds part of an interrupted ingest, which a reader could not undo ({reason}); "
+            "the next command that writes to it undoes it",
+        ) from err
 
 
 def open_store(
@@ -233,8 +281,10 @@ def open_store(
 ) -> Store:
     """Open (and for writers create and migrate) the database.
 
-    Readers get a read-only DuckDB connection: queries cannot modify the file. A reader on a
-    path that does not exist is an error, never a new empty database. Writers get the memory
+    Readers get a read-only DuckDB connection: queries cannot modify the file. A database
+    holding the committed part of a killed ingest is put back as it was first, by whoever
+    opens it next (``biascmp.store.undo``; a reader takes the writer lock for that). A
+    reader on a path that does not exist is an error, never a new empty database. Writers get the memory
     limit, spill folder and row-group size of ``settings`` (default: ``StoreSettings.from_env()``).
     """
     from biascmp.store import undo
@@ -243,23 +293,11 @@ def open_store(
     if read_only:
         if not path.exists():
             raise DatabaseError(str(path), "no such database (run `biascmp ingest` first)")
-        try:
-            # no file reads/writes outside the database (COPY TO, EXPORT, read_csv of any
-            # path) and no changing that setting afterwards
-            con = duckdb.connect(
-                str(path),
-                read_only=True,
-                config={"enable_external_access": False, "lock_configuration": True},
-            )
-        except (duckdb.Error, OSError) as err:
-            raise DatabaseError(str(path), _duckdb_reason(err)) from err
-        if undo.pending(con):
+        con = _connect_reader(path)
+        if undo.pending(con):  # a killed ingest's committed part: undo it first, as a writer would
             con.close()
-            raise DatabaseError(
-                str(path),
-                "holds part of an ingest that was interrupted; the next command that writes to "
-                "it (e.g. `biascmp ingest` again) undoes that part first",
-            )
+            _undo_killed_ingest(path, settings or StoreSettings.from_env())
+            con = _connect_reader(path)
         return Store(path, con, True)
     if path.parent and not path.parent.exists():
         raise DatabaseError(str(path), f"folder {path.parent} does not exist")
@@ -270,11 +308,9 @@ def open_store(
     except (duckdb.Error, OSError) as err:
         os.close(fd)
         raise DatabaseError(str(path), _duckdb_reason(err)) from err
-    store = Store(path, con, False, fd)
+    store = Store(path, con, False, fd, settings)
     try:
-        if undo.pending(con):
-            n = undo.undo(con)
-            log.warning("%s: undid an interrupted ingest (%d articles written by it)", path, n)
+        undo.undo_if_pending(con, path)
         migrate(con)
     except (duckdb.Error, OSError) as err:
         store.close()

@@ -15,14 +15,15 @@ ingest's memory grew with its input. An ingest now commits every ``commit_articl
   the ingest: within one ingest the first record with an id wins.
 
 These tables exist only while an ingest runs or after one was interrupted. A failed ingest
-undoes itself (``undo``); a killed one is undone by the next writer that opens the database
-(``biascmp.store.db.open_store``) before anything else. A reader refuses a database in that
-state (``pending``): it holds part of an ingest.
+undoes itself (``undo``); a killed one is undone by the next process that opens the database
+(``biascmp.store.db.open_store``), before anything else: a reader takes the writer lock for
+that, and says so in a one-line error when it cannot.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 
 import duckdb
 import pyarrow as pa
@@ -31,6 +32,7 @@ from biascmp.store.db import Store, ensure_embedding_columns, get_meta, transact
 from biascmp.store.writes import ARTICLE_TABLES, query_arrow
 
 IDS = "ingest_undo_ids"
+log = logging.getLogger(__name__)
 
 
 def _copy(table: str) -> str:
@@ -69,7 +71,8 @@ def keep_replaced(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> Non
     for name in ARTICLE_TABLES:
         query_arrow(
             con,
-            f"INSERT INTO {_copy(name)} SELECT * FROM {name} WHERE article_id IN (SELECT article_id FROM _arrow)",
+            f"INSERT INTO {_copy(name)} SELECT * FROM {name} "
+            "WHERE article_id IN (SELECT article_id FROM _arrow)",
             table,
         )
 
@@ -111,17 +114,27 @@ def undo(con: duckdb.DuckDBPyConnection) -> int:
     return n
 
 
-class Commits:
-    """The open transaction of an ingest, committed every ``every`` articles written."""
+def undo_if_pending(con: duckdb.DuckDBPyConnection, path) -> None:
+    """Undo the committed part of a killed ingest, if the database holds one (and say so)."""
+    if pending(con):
+        n = undo(con)
+        log.warning("%s: undid an interrupted ingest (%d articles written by it)", path, n)
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, every: int):
-        self.con, self.every, self.since, self.done = con, every, 0, 0
+
+class Commits:
+    """The open transaction of an ingest, committed every ``every`` articles written; the file
+    is attached again after each commit (``Store.reattach``), so that DuckDB's memory holds
+    the metadata of one part of the ingest at a time, not of the whole database."""
+
+    def __init__(self, store: Store, every: int):
+        self.store, self.every, self.since, self.done = store, every, 0, 0
 
     def written(self, n: int) -> None:
         self.since += n
         if self.since >= self.every:
-            self.con.execute("COMMIT")
-            self.con.execute("BEGIN TRANSACTION")
+            self.store.con.execute("COMMIT")
+            self.store.reattach()
+            self.store.con.execute("BEGIN TRANSACTION")
             self.since = 0
             self.done += 1
 
@@ -140,7 +153,7 @@ def undoable_ingest(store: Store, model_id: str, dim: int, commit_articles: int)
         if get_meta(con, "embedding_model") is None:
             note(con, "model", [model_id])
         ensure_embedding_columns(store, model_id, dim)
-        yield Commits(con, commit_articles)
+        yield Commits(store, commit_articles)
         finish(con)
         con.execute("COMMIT")
     except BaseException:
