@@ -149,6 +149,12 @@ def _memory_limit(db_path: str) -> str:
     return StoreSettings.from_env().duckdb_config(Path(db_path))["memory_limit"]
 
 
+def _commit_articles() -> int:
+    from biascmp.store.db import StoreSettings
+
+    return StoreSettings.from_env().commit_articles
+
+
 def run(sizes: list[int], pool: int = POOL, seed: int = 0, folder: str | None = None,
         memory_limit: str | None = None) -> dict:
     """Write, then fully ingest in a child, each size in turn; refuse when disk is short."""
@@ -196,7 +202,7 @@ def run(sizes: list[int], pool: int = POOL, seed: int = 0, folder: str | None = 
     growth = peaks[-1] / peaks[0] if len(peaks) > 1 else None
     return {
         "measured": "full ingest_paths (read, clean, split, embed with the vector cache, Arrow inserts, "
-                    "a commit every 16,384 articles); input drawn from a bounded pool of articles, so this measures "
+                    f"a commit every {_commit_articles():,} articles); input drawn from a bounded pool of articles, so this measures "
                     "streaming/store memory, not model throughput",
         "pool_articles": pool, "memory_limit": env.get("BIASCMP_MEMORY_LIMIT") or _memory_limit(str(tmp / "x")),
         "sizes": rows, "peak_growth_largest_vs_smallest": growth,

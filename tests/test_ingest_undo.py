@@ -12,11 +12,11 @@ import textwrap
 
 import pytest
 
-from biascmp.errors import BadInput, DatabaseError
+from biascmp.errors import BadInput, ConfigError, DatabaseError
 from biascmp.pipeline import IngestReport, ingest_records
 from biascmp.records import RawArticle
 from biascmp.store import undo
-from biascmp.store.db import open_store
+from biascmp.store.db import COMMIT_ARTICLES_ENV, StoreSettings, open_store
 from biascmp.store.writes import ARTICLE_TABLES
 
 
@@ -160,3 +160,24 @@ def test_a_reader_that_cannot_undo_a_killed_ingest_says_so(tmp_path, embedder):
     finally:
         os.close(fd)
     assert _holds_undo_tables(db)
+
+
+def test_commit_interval_from_the_environment(monkeypatch):
+    monkeypatch.setenv(COMMIT_ARTICLES_ENV, "2048")
+    assert StoreSettings.from_env().commit_articles == 2048
+    for bad in ("0", "many", "1.5"):
+        monkeypatch.setenv(COMMIT_ARTICLES_ENV, bad)
+        with pytest.raises(ConfigError, match="BIASCMP_COMMIT_ARTICLES"):
+            StoreSettings.from_env()
+
+
+def test_a_writer_attached_again_keeps_its_settings(tmp_path):
+    settings = StoreSettings(memory_limit="300MB", row_group_size=4096)
+    with open_store(tmp_path / "r.duckdb", settings=settings) as store:
+        store.con.execute("CREATE TABLE t AS SELECT range AS i FROM range(10000)")
+        store.reattach()
+        assert store.con.execute("SELECT count(*) FROM t").fetchone()[0] == 10000
+        assert store.con.execute("SELECT current_database()").fetchone()[0] == "biascmp"
+        store.con.execute("INSERT INTO t SELECT range FROM range(10000)")
+        groups = store.con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('t')").fetchone()[0]
+    assert groups >= 2 * 10000 // 4096  # the row-group size of the settings, after attaching again

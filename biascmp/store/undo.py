@@ -1,11 +1,12 @@
 """What an ingest that commits as it goes keeps so that it can still be undone as a whole.
 
 An ingest used to be one DuckDB transaction, so a failed or killed one vanished for free. But
-DuckDB keeps the bookkeeping of every block a transaction writes in its C heap until the
-transaction commits: about 10 MiB per GiB of database written (``benchmarks/README.md``,
-"Commits every 16,384 articles"), and the database is about 20 times the input, so a long
-ingest's memory grew with its input. An ingest now commits every ``commit_articles`` articles
-(``biascmp.store.db.StoreSettings``) and keeps in the database what it needs to undo itself:
+DuckDB keeps in memory the metadata of every row group of an attached file, a file can only
+be detached between transactions, and the database is about 14 times the input, so a long
+ingest's memory grew with its input (``benchmarks/transaction_memory.py``;
+``benchmarks/README.md``, "Memory of a full ingest that commits and re-attaches as it goes").
+An ingest now commits, and attaches the file again, every ``commit_articles`` articles
+(``biascmp.store.db.StoreSettings``), and keeps in the database what it needs to undo itself:
 
 - ``ingest_undo_ids(kind, key)``: the ids of the articles it wrote (kind ``article``), the text
   hashes it added to the vector cache (``cache``) and the model it bound an empty database to
