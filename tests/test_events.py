@@ -418,3 +418,24 @@ def test_pin_chains_add_pairs_only_between_articles_pinned_together():
     i, j = np.array([0], np.int64), np.array([1], np.int64)
     got_i, got_j = _add_pin_pairs(pins, i, j)
     assert sorted(zip(got_i.tolist(), got_j.tolist())) == [(0, 1), (2, 4)]
+
+
+def test_local_scaling_asks_more_of_articles_in_crowded_stretches():
+    from biascmp.events.cluster import hub_levels, scale_locally
+
+    # article 0 resembles everything (a hub); 3 and 4 resemble only each other
+    i = np.array([0, 0, 0, 1, 3])
+    j = np.array([1, 2, 3, 2, 4])
+    scores = np.array([0.8, 0.7, 0.6, 0.3, 0.5])
+    hub = hub_levels(5, i, j, scores, k=2)
+    assert np.allclose(hub, [0.75, 0.55, 0.5, 0.55, 0.5])
+    settings = EventSettings(local_scaling=0.5)
+    centre = float(np.median(hub))
+    scaled = scale_locally(scores, hub[i], hub[j], centre, settings)
+    # the hub's links lose the most; a pair of quiet articles keeps its score
+    assert np.allclose(scaled, scores - 0.5 * ((hub[i] + hub[j]) / 2 - 0.55))
+    assert scaled[4] > scores[4] - 1e-9 and scaled[0] < scores[0]
+    pins = scale_locally(np.array([1.0, -1e6]), np.array([0.9, 0.9]), np.array([0.9, 0.9]), 0.1, settings)
+    assert list(pins) == [1.0, -1e6]  # pinned-together and cannot-link pairs stay forced
+    # pinned pairs do not count toward a hub level
+    assert hub_levels(2, np.array([0]), np.array([1]), np.array([1.0]), k=3).tolist() == [0.0, 0.0]

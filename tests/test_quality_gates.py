@@ -84,7 +84,8 @@ def test_event_signal_diagnosis_on_demo_gold():
 @needs_datasets
 def test_event_signal_diagnosis_on_biaslab():
     """BiasLab's candidates miss some gold pairs (the bound is below 1) and the blended score
-    ranks pairs better than the combined one (what the shared-neighbour step is for)."""
+    ranks pairs better than the combined one (what the shared-neighbour step and the local
+    scaling are for)."""
     items = script("eval_events").LOADERS["biaslab"](DATASETS / "biaslab")
     result = script("event_signals").diagnose_items("biaslab", items)
     assert 0.9 < result["oracle_b3_f1"] < 1.0
@@ -97,9 +98,9 @@ def test_event_signal_diagnosis_on_biaslab():
     "name, bar",
     [
         ("ecbplus", 0.90),
-        # issue 3's bar is 0.85; the defaults reach 0.808 (docs/events.md says what was
+        # issue 3's bar is 0.85; the defaults reach 0.827 (docs/events.md says what was
         # tried): this gate holds the figure reached, so that a change cannot lose it unnoticed
-        ("biaslab", 0.80),
+        ("biaslab", 0.82),
     ],
 )
 def test_events_on_datasets(name, bar):

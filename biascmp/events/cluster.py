@@ -200,8 +200,31 @@ def mix_shared(scores: np.ndarray, shared: np.ndarray, settings: EventSettings) 
     return np.where(scores >= 1.0, np.maximum(scores, mixed), mixed)
 
 
+def hub_levels(n: int, i: np.ndarray, j: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+    """Each article's mean of its ``k`` best candidate scores (0 without candidates); pairs
+    forced by pins (cannot-link, or pinned together) are left out."""
+    ok = (scores > CANNOT_LINK / 2) & (scores < 1.0)
+    ends = np.concatenate([i[ok], j[ok]])
+    vals = np.concatenate([scores[ok], scores[ok]])
+    order = np.lexsort((-vals, ends))
+    ends, vals = ends[order], vals[order]
+    rank = np.arange(len(ends)) - np.searchsorted(ends, ends)
+    top = rank < k
+    sums = np.bincount(ends[top], vals[top], minlength=n)
+    counts = np.bincount(ends[top], minlength=n)
+    return np.divide(sums, counts, out=np.zeros(n), where=counts > 0)
+
+
+def scale_locally(scores: np.ndarray, hub_a, hub_b, centre: float, settings: EventSettings) -> np.ndarray:
+    """Take the pair's hub level above the median off its score (``local_scaling``);
+    cannot-link and pinned-together pairs stay as they are."""
+    adjusted = scores - settings.local_scaling * ((hub_a + hub_b) / 2.0 - centre)
+    return np.where((scores <= CANNOT_LINK / 2) | (scores >= 1.0), scores, adjusted)
+
+
 def dense_scores(
-    sig: Signals, idx: np.ndarray, settings: EventSettings, near: sparse.csr_matrix | None = None
+    sig: Signals, idx: np.ndarray, settings: EventSettings, near: sparse.csr_matrix | None = None,
+    hub: np.ndarray | None = None, centre: float = 0.0,
 ) -> np.ndarray:
     """Combined similarity matrix of the articles ``idx`` (a linked group); ``near``: the
     neighbour sets when the shared-neighbour signal is on."""
@@ -218,6 +241,8 @@ def dense_scores(
     if near is not None:
         sub = near[idx]
         scores = mix_shared(scores, (sub @ sub.T).toarray(), settings)
+    if hub is not None:
+        scores = scale_locally(scores, hub[idx][:, None], hub[idx][None, :], centre, settings)
     return scores
 
 
@@ -307,6 +332,8 @@ class CandidateScores:
     combined: np.ndarray
     linked: np.ndarray
     near: sparse.csr_matrix | None
+    hub: np.ndarray | None = None
+    centre: float = 0.0
 
 
 def candidate_scores(items: list[EventInput], settings: EventSettings) -> CandidateScores:
@@ -324,7 +351,12 @@ def candidate_scores(items: list[EventInput], settings: EventSettings) -> Candid
         near = neighbour_sets(len(items), i, j, combined, settings.shared_k, settings.shared_min_score)
         shared = np.asarray(near[i].multiply(near[j]).sum(axis=1)).ravel()
         linked = mix_shared(combined, shared, settings)
-    return CandidateScores(sig, i, j, combined, linked, near)
+    hub, centre = None, 0.0
+    if settings.local_scaling > 0:
+        hub = hub_levels(len(items), i, j, linked, settings.local_k)
+        centre = float(np.median(hub))
+        linked = scale_locally(linked, hub[i], hub[j], centre, settings)
+    return CandidateScores(sig, i, j, combined, linked, near, hub, centre)
 
 
 def group_articles(
@@ -348,7 +380,7 @@ def group_articles(
         if len(nodes) == 1:
             matrix, labels = np.ones((1, 1)), np.zeros(1, np.int64)
         else:
-            matrix = dense_scores(sig, nodes, settings, near)
+            matrix = dense_scores(sig, nodes, settings, near, cand.hub, cand.centre)
             matrix[owner[:, None] != owner[None, :]] = CANNOT_LINK
             labels = _cluster_pack(matrix, settings.threshold)
         for label in np.unique(labels):

@@ -62,6 +62,15 @@ class EventSettings(BaseModel):
     shared_k: int = Field(6, ge=1)
     """Size of each article's neighbourhood for ``weight_shared_neighbours``."""
 
+    local_scaling: float = Field(0.5, ge=0.0, le=1.0)
+    """How much of each article's hub level is taken off its pair scores: ``score -
+    local_scaling * ((h(a) + h(b)) / 2 - median h)``, where ``h(x)`` is the mean of x's
+    ``local_k`` best candidate scores. An article in a crowded stretch of one running topic
+    resembles many articles of other stories; this asks more of its links. 0 switches it off."""
+
+    local_k: int = Field(20, ge=1)
+    """Candidates averaged into an article's hub level (``local_scaling``)."""
+
     shared_min_score: float = Field(0.2, ge=-1.0, le=1.0)
     """A candidate scoring below this is never in a neighbourhood: in a small corpus an
     article's ``shared_k`` nearest would otherwise reach into a look-alike event."""
