@@ -202,8 +202,8 @@ def run(sizes: list[int], pool: int = POOL, seed: int = 0, folder: str | None = 
     growth = peaks[-1] / peaks[0] if len(peaks) > 1 else None
     return {
         "measured": "full ingest_paths (read, clean, split, embed with the vector cache, Arrow inserts, "
-                    f"a commit every {_commit_articles():,} articles); input drawn from a bounded pool of articles, so this measures "
-                    "streaming/store memory, not model throughput",
+                    f"a commit every {_commit_articles():,} articles); input drawn from a bounded pool "
+                    "of articles, so this measures streaming/store memory, not model throughput",
         "pool_articles": pool, "memory_limit": env.get("BIASCMP_MEMORY_LIMIT") or _memory_limit(str(tmp / "x")),
         "sizes": rows, "peak_growth_largest_vs_smallest": growth,
         "peak_grows": None if growth is None else growth > FLAT,

@@ -12,7 +12,10 @@ Pure over a batch of ``EventInput`` records. Steps:
    ``threshold`` link.
    Articles pinned to the same event always link. Each score is blended
    (``weight_shared_neighbours``) with the fraction of the two articles' best-scoring
-   candidates they share (shared nearest neighbours), computed from the candidate pairs only.
+   candidates they share (shared nearest neighbours), computed from the candidate pairs only,
+   then locally scaled (``local_scaling``): the amount by which the two articles' hub levels
+   (``hub_levels``: mean of each one's best candidate scores) exceed the median is partly
+   taken off, so an article that resembles many stories of one running topic links less easily.
 4. **Clusters**: each linked group (bounded by ``max_component``) is clustered by
    scikit-learn's average-linkage agglomerative clustering on its dense combined distances,
    cut at ``1 - threshold``. Average linkage needs every merge to hold on average over all
@@ -227,7 +230,8 @@ def dense_scores(
     hub: np.ndarray | None = None, centre: float = 0.0,
 ) -> np.ndarray:
     """Combined similarity matrix of the articles ``idx`` (a linked group); ``near``: the
-    neighbour sets when the shared-neighbour signal is on."""
+    neighbour sets when the shared-neighbour signal is on; ``hub`` and ``centre``: the hub
+    levels and their median when local scaling is on (``candidate_scores``)."""
     parts = {"lead": sig.lead[idx] @ sig.lead[idx].T, "body": sig.body[idx] @ sig.body[idx].T}
     both = {}
     for name, mat in sig.sparse.items():
@@ -324,7 +328,8 @@ def event_id_for(members: list[EventInput]) -> str:
 class CandidateScores:
     """Steps 1-3 over a batch: the candidate pairs ``(i[e], j[e])`` (indexes into the batch as
     given), their combined score before (``combined``) and after (``linked``) the
-    shared-neighbour blend, and the neighbour sets (None when that blend is off)."""
+    shared-neighbour blend and the local scaling, the neighbour sets (None when that blend is
+    off), and the hub levels with their median (None and 0 when the scaling is off)."""
 
     signals: Signals
     i: np.ndarray

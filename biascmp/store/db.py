@@ -53,8 +53,8 @@ class StoreSettings(BaseModel):
     """Articles an ingest writes between two commits, after each of which the file is attached
     again (``$BIASCMP_COMMIT_ARTICLES`` overrides the default). DuckDB keeps in memory the
     metadata of every row group of an attached file and can detach it only between
-    transactions, so one transaction per ingest made memory grow with the input. The ingest stays
-    all or nothing (``biascmp.store.undo``). 16,384 articles are about half a GiB of
+    transactions, so one transaction per ingest made memory grow with the input. The ingest
+    stays all or nothing (``biascmp.store.undo``). 16,384 articles are about half a GiB of
     database; each commit costs a checkpoint (a 1 GiB input took 9% longer)."""
     temp_directory: str | None = None
     """Where DuckDB spills pages beyond the limit; None = ``<db file>.tmp`` beside the database
