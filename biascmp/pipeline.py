@@ -3,9 +3,10 @@
 Each stage is a function over a list of records, so a distributed engine could map them over
 batches. Here they run in one process; an ingest commits and re-attaches the file as it goes
 (DuckDB holds an attached file's metadata in memory) but undoes itself as a whole
-(``biascmp.store.undo``), so a failed or killed ingest leaves the database as it was. No stage but the embedding runs a
-model: sentences are split by rules (``biascmp.text``) and spaCy's entities and lemmas are
-added later, for the articles an analysis reads (``biascmp.annotate``).
+(``biascmp.store.undo``), so a failed or killed ingest leaves the database as it was. No
+stage but the embedding runs a model: sentences are split by rules (``biascmp.text``) and
+spaCy's entities and lemmas are added later, for the articles an analysis reads
+(``biascmp.annotate``).
 """
 
 from __future__ import annotations

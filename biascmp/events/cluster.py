@@ -203,10 +203,15 @@ def mix_shared(scores: np.ndarray, shared: np.ndarray, settings: EventSettings) 
     return np.where(scores >= 1.0, np.maximum(scores, mixed), mixed)
 
 
+def _forced(scores: np.ndarray) -> np.ndarray:
+    """Pairs whose score a pin or the date window fixed: cannot-link, or pinned together."""
+    return (scores <= CANNOT_LINK / 2) | (scores >= 1.0)
+
+
 def hub_levels(n: int, i: np.ndarray, j: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
-    """Each article's mean of its ``k`` best candidate scores (0 without candidates); pairs
-    forced by pins (cannot-link, or pinned together) are left out."""
-    ok = (scores > CANNOT_LINK / 2) & (scores < 1.0)
+    """Each article's mean of its ``k`` best candidate scores (0 without candidates); forced
+    pairs (``_forced``) are left out."""
+    ok = ~_forced(scores)
     ends = np.concatenate([i[ok], j[ok]])
     vals = np.concatenate([scores[ok], scores[ok]])
     order = np.lexsort((-vals, ends))
@@ -222,7 +227,7 @@ def scale_locally(scores: np.ndarray, hub_a, hub_b, centre: float, settings: Eve
     """Take the pair's hub level above the median off its score (``local_scaling``);
     cannot-link and pinned-together pairs stay as they are."""
     adjusted = scores - settings.local_scaling * ((hub_a + hub_b) / 2.0 - centre)
-    return np.where((scores <= CANNOT_LINK / 2) | (scores >= 1.0), scores, adjusted)
+    return np.where(_forced(scores), scores, adjusted)
 
 
 def dense_scores(

@@ -256,13 +256,11 @@ def _undo_killed_ingest(path: Path, settings: StoreSettings) -> None:
         fd = _take_lock(path, wait=False, timeout=0)
         try:
             con = _attach_writer(path, settings)
-            try:
-                undo.undo_if_pending(con, path)
-            finally:
-                con.close()
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        except BaseException:
             os.close(fd)
+            raise
+        with Store(path, con, False, fd, settings) as store:  # closing it releases the lock
+            undo.undo_if_pending(store.con, path)
     except (DatabaseError, duckdb.Error, OSError) as err:
         reason = err.reason if isinstance(err, DatabaseError) else _duckdb_reason(err)
         raise DatabaseError(
@@ -333,9 +331,10 @@ def embedding_dim(con: duckdb.DuckDBPyConnection) -> int | None:
     return int(value) if value else None
 
 
-def ensure_embedding_columns(store: Store, model_id: str, dim: int) -> None:
-    """Bind the database to one embedding model: add ``FLOAT[dim]`` columns the first time;
-    refuse a different model later (vectors of two models are not comparable)."""
+def ensure_embedding_columns(store: Store, model_id: str, dim: int) -> bool:
+    """Bind the database to one embedding model: add ``FLOAT[dim]`` columns the first time
+    (and return True); refuse a different model later (vectors of two models are not
+    comparable)."""
     con = store.con
     stored_model = get_meta(con, "embedding_model")
     if stored_model is None:
@@ -347,9 +346,10 @@ def ensure_embedding_columns(store: Store, model_id: str, dim: int) -> None:
         )
         set_meta(con, "embedding_model", model_id)
         set_meta(con, "embedding_dim", str(int(dim)))
-        return
+        return True
     if stored_model != model_id:
         raise DatabaseError(
             str(store.path),
             f"holds embeddings of model {stored_model!r}, not {model_id!r}; use another --db",
         )
+    return False

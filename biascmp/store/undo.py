@@ -29,7 +29,7 @@ import logging
 import duckdb
 import pyarrow as pa
 
-from biascmp.store.db import Store, ensure_embedding_columns, get_meta, transaction
+from biascmp.store.db import Store, ensure_embedding_columns, transaction
 from biascmp.store.writes import ARTICLE_TABLES, query_arrow
 
 IDS = "ingest_undo_ids"
@@ -151,9 +151,8 @@ def undoable_ingest(store: Store, model_id: str, dim: int, commit_articles: int)
     con.execute("BEGIN TRANSACTION")
     try:
         begin(con)
-        if get_meta(con, "embedding_model") is None:
+        if ensure_embedding_columns(store, model_id, dim):
             note(con, "model", [model_id])
-        ensure_embedding_columns(store, model_id, dim)
         yield Commits(store, commit_articles)
         finish(con)
         con.execute("COMMIT")
