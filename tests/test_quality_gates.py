@@ -93,12 +93,34 @@ def test_event_signal_diagnosis_on_biaslab():
     assert result["auc"]["blended"] > result["auc"]["combined"] > 0.85
 
 
+def test_event_ceiling_on_demo_gold():
+    module = script("event_ceiling")
+    items = script("eval_events").LOADERS["demo"](REPO / "corpora" / "demo")
+    result = module.ceiling_items("demo", items, seeds=1)
+    assert result["default"] == result["fitted_in_sample"][0] == 1.0
+    assert result["out_of_sample"]["halves"] >= 1  # a half of one event trains nothing
+
+
+@needs_datasets
+def test_event_ceiling_reproduces_the_grouping_on_biaslab():
+    """The all-pairs default score, cut at the default threshold, gives the grouping's own
+    figure (the grouping clusters linked groups apart, which loses only pairs the candidate
+    search skipped); a linear fit to the answers, cut where the answers say, may only beat it."""
+    items = script("eval_events").LOADERS["biaslab"](DATASETS / "biaslab")
+    grouped = script("eval_events").evaluate_items("biaslab", items, baselines=False)["ours"]["b3_f1"]
+    result = script("event_ceiling").ceiling_items("biaslab", items, seeds=1)
+    assert abs(result["default"] - grouped) <= 0.01
+    assert result["fitted_in_sample"][0] >= result["default_best_cut"][0] - 0.01
+    assert result["default_best_cut"][0] >= result["default"]
+
+
 @needs_datasets
 @pytest.mark.parametrize(
     "name, bar",
     [
         ("ecbplus", 0.90),
-        # issue 3's bar is 0.85; the defaults reach 0.827 (docs/events.md says what was
+        # issue 3's bar is 0.85; the defaults reach 0.827, and no weighting of the signals
+        # reaches 0.85 out of sample (evaluation/event_ceiling.py; docs/events.md says what was
         # tried): this gate holds the figure reached, so that a change cannot lose it unnoticed
         ("biaslab", 0.82),
     ],
