@@ -18,10 +18,13 @@ all pairs, so only the score differs:
   splits); the regression is fitted on the pairs inside one half, its cut chosen on that half,
   and it is scored on the other half, beside the default score on the same half;
 * **fitted on another dataset** (``--transfer``): the regression fitted on one dataset's
-  pairs, its cut chosen there, applied to each other dataset.
+  pairs, its cut chosen there, applied to each other dataset;
+* **probe** (``--probe``): the in-sample and held-out fits again with signals the grouping
+  does not use added one at a time (sentence alignment, shared word 4-grams, score profiles;
+  ``probe_signals``). A signal that carries new information lifts the held-out figure.
 
     .venv/bin/python evaluation/event_ceiling.py [--datasets DIR] [--seeds N] [--model linear|trees]
-                                                [--transfer]
+                                                [--transfer] [--probe]
 
 If even the in-sample fit stays below a bar, no weighting of these signals reaches it: what is
 missing is information the signals do not carry.
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -134,19 +138,12 @@ def transfer(train: tuple, test: tuple, kind: str = "linear") -> float | None:
     return f1(test[1], cluster_at(fitted_similarity(model, test[0]), cut))
 
 
-def ceiling_items(name: str, items: list[dict], settings=None, seeds: int = 3, kind: str = "linear") -> dict:
-    """The figures of the module doc for one dataset's items."""
-    from biascmp.events import EventSettings
-
-    settings = settings or EventSettings()
-    features, gold = labelled_pairs(name, items, settings)
-    default = features[..., -1]
-    out = {
-        "default": f1(gold, cluster_at(default, settings.threshold)),
-        "default_best_cut": best_cut(default, gold),
-    }
-    model = fit(features, gold, kind)
-    out["fitted_in_sample"] = best_cut(fitted_similarity(model, features), gold) if model else None
+def held_out_halves(
+    features: np.ndarray, gold: np.ndarray, seeds: int, kind: str, threshold: float
+) -> dict | None:
+    """Fitted on the pairs inside a random half of the gold events, cut where best on that
+    half, scored on the other half; both ways, ``seeds`` splits. Means of the fitted score's and
+    the default score's (cut at ``threshold``) B3-F1 over the halves, or None."""
     halves = []
     events = np.unique(gold)
     for seed in range(seeds):
@@ -159,14 +156,92 @@ def ceiling_items(name: str, items: list[dict], settings=None, seeds: int = 3, k
                 continue
             _, cut = best_cut(fitted_similarity(model, features[np.ix_(tr, tr)]), gold[tr])
             fitted = cluster_at(fitted_similarity(model, features[np.ix_(te, te)]), cut)
-            plain = cluster_at(default[np.ix_(te, te)], settings.threshold)
+            plain = cluster_at(features[np.ix_(te, te)][..., -1], threshold)
             halves.append((f1(gold[te], fitted), f1(gold[te], plain)))
+    if not halves:
+        return None
+    return {
+        "fitted": round(float(np.mean([h[0] for h in halves])), 4),
+        "default": round(float(np.mean([h[1] for h in halves])), 4),
+        "halves": len(halves),
+    }
+
+
+def ceiling_items(
+    name: str, items: list[dict], settings=None, seeds: int = 3, kind: str = "linear"
+) -> dict:
+    """The figures of the module doc for one dataset's items."""
+    from biascmp.events import EventSettings
+
+    settings = settings or EventSettings()
+    features, gold = labelled_pairs(name, items, settings)
+    default = features[..., -1]
+    out = {
+        "default": f1(gold, cluster_at(default, settings.threshold)),
+        "default_best_cut": best_cut(default, gold),
+    }
+    model = fit(features, gold, kind)
+    out["fitted_in_sample"] = best_cut(fitted_similarity(model, features), gold) if model else None
+    halves = held_out_halves(features, gold, seeds, kind, settings.threshold)
     if halves:
-        out["out_of_sample"] = {
-            "fitted": round(float(np.mean([h[0] for h in halves])), 4),
-            "default": round(float(np.mean([h[1] for h in halves])), 4),
-            "halves": len(halves),
-        }
+        out["out_of_sample"] = halves
+    return out
+
+
+def probe_signals(name: str, items: list[dict], features: np.ndarray) -> dict[str, np.ndarray]:
+    """Signals the grouping does not use, as (n, n) matrices over the articles sorted by id:
+
+    * ``sentences``: how well the two articles' sentences align (MiniLM): the mean of each
+      side's 3 best matches in the other, averaged over both sides;
+    * ``shingles``: IDF-weighted cosine of the word 4-gram sets (shared quotes, wire copy);
+    * ``profile``: cosine of the two articles' rows of the default score matrix (whom else
+      each resembles)."""
+    from biascmp.events.cluster import _idf_rows
+
+    segmented, _, sentence_vecs = data.cached_embedding(name, items)
+    offsets = np.cumsum([0] + [len(s) for s in segmented])
+    rows = {i["article_id"]: sentence_vecs[offsets[k] : offsets[k + 1]] for k, i in enumerate(items)}
+    texts = {i["article_id"]: (i.get("title") or "") + "\n" + i["text"] for i in items}
+    ids = sorted(rows)
+    n = len(ids)
+    aligned = np.zeros((n, n))
+    for a in range(n):
+        for b in range(a + 1, n):
+            if len(rows[ids[a]]) and len(rows[ids[b]]):
+                sims = rows[ids[a]] @ rows[ids[b]].T
+                best = [np.sort(sims.max(axis=axis))[::-1][:3].mean() for axis in (1, 0)]
+                aligned[a, b] = aligned[b, a] = float(np.mean(best))
+    words = [re.findall(r"[^\W\d_]+|\d+", texts[i].lower()) for i in ids]
+    grams, _ = _idf_rows(
+        [dict.fromkeys((" ".join(w[k : k + 4]) for k in range(len(w) - 3)), 1) for w in words], False
+    )
+    scores = np.clip(features[..., -1], 0.0, None)
+    np.fill_diagonal(scores, 0.0)
+    scores /= np.maximum(np.linalg.norm(scores, axis=1, keepdims=True), 1e-9)
+    shared = (grams @ grams.T).toarray()
+    return {"sentences": aligned, "shingles": shared, "profile": scores @ scores.T}
+
+
+def probe_items(name: str, items: list[dict], seeds: int = 3, kind: str = "linear") -> dict:
+    """In-sample best and held-out B3-F1 of a fit over the grouping's features, then over
+    them plus each of ``probe_signals`` (and all of them): does a signal add what the others
+    lack?"""
+    from biascmp.events import EventSettings
+
+    settings = EventSettings()
+    features, gold = labelled_pairs(name, items, settings)
+    extra = probe_signals(name, items, features)
+    sets = {"the grouping's signals": features}
+    # the default score stays last: the held-out comparison reads it there
+    for k, v in extra.items():
+        sets[f"those and {k}"] = np.concatenate([v[..., None], features], -1)
+    sets["those and all three"] = np.concatenate([*(v[..., None] for v in extra.values()), features], -1)
+    out = {}
+    for label, matrix in sets.items():
+        model = fit(matrix, gold, kind)
+        halves = held_out_halves(matrix, gold, seeds, kind, settings.threshold)
+        out[label] = {"in_sample": best_cut(fitted_similarity(model, matrix), gold)[0],
+                      "held_out": halves["fitted"] if halves else None}
     return out
 
 
@@ -178,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the classifier fitted to the answers")
     parser.add_argument("--transfer", action="store_true",
                         help="also fit on each dataset and score the others")
+    parser.add_argument("--probe", action="store_true",
+                        help="also fit with signals the grouping does not use (probe_signals)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     datasets = load_datasets(args.datasets)
@@ -206,6 +283,13 @@ def main(argv: list[str] | None = None) -> int:
                 score = transfer(train, test, args.model) if target != source else None
                 if score is not None:
                     print(f"fitted on {source}, applied to {target}: {score:.3f}")
+    if args.probe:
+        for name, items in datasets.items():
+            if isinstance(items, str) or name == "demo":
+                continue
+            for label, r in probe_items(name, items, args.seeds, args.model).items():
+                held = f"{r['held_out']:.3f}" if r["held_out"] is not None else "-"
+                print(f"{name}, fitted over {label}: in sample {r['in_sample']:.3f}, held out {held}")
     return 0
 
 

@@ -141,12 +141,19 @@ FEATURE_CACHE_VERSION = "rules-titles-v1"
 
 def cached_inputs(name: str, items: list[dict], settings=None):
     """``EventInput`` records for ``items``; the rule-based sentences, the title vectors and
-    the sentence vectors are cached under ``$BIASCMP_CACHE`` keyed by the texts and the model,
-    the cheap half (article vectors, names, terms, lead numbers for ``settings``, an
-    ``EventSettings``) is rebuilt each time, so feature changes take effect without
-    re-embedding."""
+    the sentence vectors are cached under ``$BIASCMP_CACHE`` keyed by the texts and the model
+    (``cached_embedding``), the cheap half (article vectors, names, terms, lead numbers for
+    ``settings``, an ``EventSettings``) is rebuilt each time, so feature changes take effect
+    without re-embedding."""
+    from biascmp.events.features import assemble_inputs
+
+    return assemble_inputs(items, *cached_embedding(name, items), settings)
+
+
+def cached_embedding(name: str, items: list[dict]):
+    """``segment_and_embed(items)``, cached: ``(segmented, title_vecs, sentence_vecs)``."""
     from biascmp.embed import DEFAULT_MODEL
-    from biascmp.events.features import assemble_inputs, segment_and_embed
+    from biascmp.events.features import segment_and_embed
 
     key = hashlib.sha256(
         json.dumps(
@@ -174,7 +181,7 @@ def cached_inputs(name: str, items: list[dict], settings=None):
                               encoding="utf-8")
         np.save(vecs_file, sentence_vecs, allow_pickle=False)
         np.save(titles_file, title_rows, allow_pickle=False)
-    return assemble_inputs(items, segmented, title_vecs, sentence_vecs, settings)
+    return segmented, title_vecs, sentence_vecs
 
 
 def _sentence_from_json(data: dict) -> Sentence:

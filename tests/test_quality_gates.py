@@ -101,6 +101,23 @@ def test_event_ceiling_on_demo_gold():
     assert result["out_of_sample"]["halves"] >= 1  # a half of one event trains nothing
 
 
+def test_event_probe_signals_on_demo_gold():
+    import numpy as np
+
+    from biascmp.events import EventSettings
+
+    module = script("event_ceiling")
+    items = script("eval_events").LOADERS["demo"](REPO / "corpora" / "demo")
+    features, gold = module.labelled_pairs("demo", items, EventSettings())
+    probes = module.probe_signals("demo", items, features)
+    same = gold[:, None] == gold[None, :]
+    off = ~np.eye(len(gold), dtype=bool)
+    for name, matrix in probes.items():
+        assert matrix.shape == (len(gold), len(gold)) and np.allclose(matrix, matrix.T), name
+        # articles on one event align, share phrasing and resemble the same others more
+        assert matrix[same & off].mean() > matrix[~same].mean(), name
+
+
 @needs_datasets
 def test_event_ceiling_reproduces_the_grouping_on_biaslab():
     """The all-pairs default score, cut at the default threshold, gives the grouping's own
