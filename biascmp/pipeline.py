@@ -181,7 +181,30 @@ def stored_article_ids(store: Store) -> SeenIds:
     return ids
 
 
-class StoredIds:
+class _ScanThenLoad:
+    """An ingest's view of what the store holds: the first ``SCAN_BATCHES`` batches ask the
+    store, then ``_load`` reads what is needed from it once and later batches are answered
+    from memory."""
+
+    def __init__(self) -> None:
+        self.loaded = False
+        self.scans_left = SCAN_BATCHES
+
+    def _load(self, store: Store) -> None:
+        raise NotImplementedError
+
+    def _scanning(self, store: Store) -> bool:
+        """Whether this batch still asks the store; loads once when the scans run out."""
+        if not self.loaded:
+            if self.scans_left > 0:
+                self.scans_left -= 1
+                return True
+            self._load(store)
+            self.loaded = True
+        return False
+
+
+class StoredIds(_ScanThenLoad):
     """Which of a batch's new ids to look up in the store (``existing_hashes``): an id met
     earlier in the same ingest is a duplicate (``select_fresh``), so only ids the store held
     before the ingest can be stored with other content. The first ``SCAN_BATCHES`` batches
@@ -189,15 +212,15 @@ class StoredIds:
     own ids among them are never asked about) and only those are looked up."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.ids: SeenIds | None = None
-        self.scans_left = SCAN_BATCHES
+
+    def _load(self, store: Store) -> None:
+        self.ids = stored_article_ids(store)
 
     def to_ask(self, store: Store, article_ids: list[str]) -> list[str]:
-        if self.ids is None:
-            if self.scans_left > 0:
-                self.scans_left -= 1
-                return article_ids
-            self.ids = stored_article_ids(store)
+        if self._scanning(store):
+            return article_ids
         return [a for a in article_ids if a in self.ids]
 
 
@@ -205,7 +228,7 @@ def _pair_key(outlet: str, key: str) -> bytes:
     return f"{outlet}\x1f{key}".encode("utf-8")
 
 
-class StoredParagraphs:
+class StoredParagraphs(_ScanThenLoad):
     """What ``stored_repeat_counts`` would say for a batch's (outlet, paragraph key) pairs, as
     far as the cleaner's flags depend on it, asking the store only when they might.
 
@@ -223,10 +246,10 @@ class StoredParagraphs:
     ``paragraphs`` gave, without the scan."""
 
     def __init__(self, min_repeats: int):
+        super().__init__()
         self.min_repeats = min_repeats
         self.at_least: list | None = None
         self.repeated: set[bytes] = set()
-        self.scans_left = SCAN_BATCHES
 
     def _load(self, store: Store) -> None:
         """Fill the filters from what the store holds (once, after ``SCAN_BATCHES`` batches)."""
@@ -262,12 +285,9 @@ class StoredParagraphs:
         """outlet -> {paragraph key: stored articles of that outlet holding it} for the pairs of
         the batch (``splits``: ``split_and_key`` of each raw text) whose flag depends on it; a
         pair left out has a store count that cannot change its flag."""
-        if self.at_least is None:
-            if self.scans_left > 0:
-                self.scans_left -= 1
-                return stored_repeat_counts(store, sorted(
-                    {(r.outlet, key) for r, (_, keys) in zip(raws, splits) if r.outlet for key in keys}))
-            self._load(store)
+        if self._scanning(store):
+            return stored_repeat_counts(store, sorted(
+                {(r.outlet, key) for r, (_, keys) in zip(raws, splits) if r.outlet for key in keys}))
         # the cleaner counts the batch's articles by content hash (outlet, title, text): at
         # least the distinct texts holding a pair, at most the articles holding it
         texts_of: dict[tuple[str, str], set] = {}
@@ -300,7 +320,7 @@ class StoredParagraphs:
         do before the filters are loaded (loading reads what is written by then)."""
         from biascmp.ingest import repeated_paragraph_keys
 
-        if self.at_least is None:
+        if not self.loaded:
             return
         written: dict[bytes, int] = {}
         for a in articles:
