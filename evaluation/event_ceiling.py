@@ -174,7 +174,13 @@ def ceiling_items(
     from biascmp.events import EventSettings
 
     settings = settings or EventSettings()
-    features, gold = labelled_pairs(name, items, settings)
+    return ceiling(*labelled_pairs(name, items, settings), settings, seeds, kind)
+
+
+def ceiling(
+    features: np.ndarray, gold: np.ndarray, settings, seeds: int = 3, kind: str = "linear"
+) -> dict:
+    """The figures of the module doc from one dataset's ``labelled_pairs``."""
     default = features[..., -1]
     out = {
         "default": f1(gold, cluster_at(default, settings.threshold)),
@@ -222,14 +228,13 @@ def probe_signals(name: str, items: list[dict], features: np.ndarray) -> dict[st
     return {"sentences": aligned, "shingles": shared, "profile": scores @ scores.T}
 
 
-def probe_items(name: str, items: list[dict], seeds: int = 3, kind: str = "linear") -> dict:
-    """In-sample best and held-out B3-F1 of a fit over the grouping's features, then over
-    them plus each of ``probe_signals`` (and all of them): does a signal add what the others
-    lack?"""
-    from biascmp.events import EventSettings
-
-    settings = EventSettings()
-    features, gold = labelled_pairs(name, items, settings)
+def probe(
+    name: str, items: list[dict], features: np.ndarray, gold: np.ndarray, settings,
+    seeds: int = 3, kind: str = "linear",
+) -> dict:
+    """In-sample best and held-out B3-F1 of a fit over the grouping's features (one dataset's
+    ``labelled_pairs``), then over them plus each of ``probe_signals`` (and all of them): does
+    a signal add what the others lack?"""
     extra = probe_signals(name, items, features)
     sets = {"the grouping's signals": features}
     # the default score stays last: the held-out comparison reads it there
@@ -240,8 +245,8 @@ def probe_items(name: str, items: list[dict], seeds: int = 3, kind: str = "linea
     for label, matrix in sets.items():
         model = fit(matrix, gold, kind)
         halves = held_out_halves(matrix, gold, seeds, kind, settings.threshold)
-        out[label] = {"in_sample": best_cut(fitted_similarity(model, matrix), gold)[0],
-                      "held_out": halves["fitted"] if halves else None}
+        in_sample = best_cut(fitted_similarity(model, matrix), gold)[0] if model else None
+        out[label] = {"in_sample": in_sample, "held_out": halves["fitted"] if halves else None}
     return out
 
 
@@ -257,12 +262,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="also fit with signals the grouping does not use (probe_signals)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    datasets = load_datasets(args.datasets)
-    for name, items in datasets.items():
+    from biascmp.events import EventSettings
+
+    settings = EventSettings()
+    datasets = {}
+    for name, items in load_datasets(args.datasets).items():
         if isinstance(items, str):
             print(f"{name}: skipped: {items}")
-            continue
-        r = ceiling_items(name, items, seeds=args.seeds, kind=args.model)
+        else:
+            datasets[name] = items
+    # every pair's features, built once per dataset for all the figures below
+    labelled = {name: labelled_pairs(name, items, settings) for name, items in datasets.items()}
+    for name, (features, gold) in labelled.items():
+        r = ceiling(features, gold, settings, args.seeds, args.model)
         line = (f"{name}: default {r['default']:.3f} (best cut {r['default_best_cut'][0]:.3f} "
                 f"at {r['default_best_cut'][1]:.3f})")
         if r["fitted_in_sample"]:
@@ -274,22 +286,19 @@ def main(argv: list[str] | None = None) -> int:
                      f"default {o['default']:.3f}")
         print(line)
     if args.transfer:
-        from biascmp.events import EventSettings
-
-        labelled = {name: labelled_pairs(name, items, EventSettings())
-                    for name, items in datasets.items() if not isinstance(items, str)}
         for source, train in labelled.items():
             for target, test in labelled.items():
                 score = transfer(train, test, args.model) if target != source else None
                 if score is not None:
                     print(f"fitted on {source}, applied to {target}: {score:.3f}")
     if args.probe:
-        for name, items in datasets.items():
-            if isinstance(items, str) or name == "demo":
+        for name, (features, gold) in labelled.items():
+            if name == "demo":
                 continue
-            for label, r in probe_items(name, items, args.seeds, args.model).items():
-                held = f"{r['held_out']:.3f}" if r["held_out"] is not None else "-"
-                print(f"{name}, fitted over {label}: in sample {r['in_sample']:.3f}, held out {held}")
+            rows = probe(name, datasets[name], features, gold, settings, args.seeds, args.model)
+            for label, r in rows.items():
+                shown = [f"{r[k]:.3f}" if r[k] is not None else "-" for k in ("in_sample", "held_out")]
+                print(f"{name}, fitted over {label}: in sample {shown[0]}, held out {shown[1]}")
     return 0
 
 
